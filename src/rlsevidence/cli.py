@@ -1,0 +1,110 @@
+"""Command line: ``rlsevidence pool|bias|validate|datapackage``.
+
+``rlsevidence pool FILE.csv --measure M --method X [--hk] [--level 95]`` prints one JSON
+object with the keys fixed in the design; bad input exits with status 2 and one line on
+stderr naming the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, indent=2, allow_nan=False)
+
+
+def _read(path: str):
+    from .data import read_csv
+
+    return read_csv(path)
+
+
+def cmd_pool(args) -> dict:
+    from .analysis import pool_frame
+
+    result, _ = pool_frame(
+        _read(args.file),
+        args.measure,
+        args.method,
+        hk=args.hk,
+        level=args.level,
+        pi_type=args.pi_type,
+        add=args.add,
+        to=args.to,
+    )
+    return result.to_dict()
+
+
+def cmd_bias(args) -> dict:
+    from .analysis import bias_frame
+
+    return bias_frame(_read(args.file), args.measure, args.method).to_dict()
+
+
+def cmd_datapackage(args) -> dict:
+    from .data import write_datapackage
+
+    target = write_datapackage(args.directory)
+    return {"written": str(target)}
+
+
+def cmd_validate(args) -> dict:
+    from .workflow_steps import validate_all
+
+    return validate_all(args.config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .effects import MEASURES
+    from .pooling import METHODS, PI_TYPES
+
+    parser = argparse.ArgumentParser(prog="rlsevidence", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    pool = sub.add_parser("pool", help="pool one data sheet and print JSON")
+    pool.add_argument("file")
+    pool.add_argument("--measure", required=True, choices=MEASURES, type=str.upper)
+    pool.add_argument("--method", required=True, choices=METHODS, type=str.upper)
+    pool.add_argument("--hk", action="store_true", help="Hartung-Knapp adjustment")
+    pool.add_argument("--level", type=float, default=95.0)
+    pool.add_argument("--pi-type", choices=PI_TYPES, default="metafor")
+    pool.add_argument("--add", type=float, default=0.5, help="continuity correction")
+    pool.add_argument("--to", choices=("only0", "all", "if0all", "none"), default="only0")
+    pool.set_defaults(run=cmd_pool)
+    bias = sub.add_parser("bias", help="small-study effects tests for one sheet")
+    bias.add_argument("file")
+    bias.add_argument("--measure", required=True, choices=MEASURES, type=str.upper)
+    bias.add_argument("--method", default="REML", choices=METHODS, type=str.upper)
+    bias.set_defaults(run=cmd_bias)
+    package = sub.add_parser("datapackage", help="(re)write data/raw/datapackage.json")
+    package.add_argument("directory", nargs="?", default="data/raw")
+    package.set_defaults(run=cmd_datapackage)
+    validate = sub.add_parser("validate", help="check every sheet, source and claim")
+    validate.add_argument("--config", default="config/config.yaml")
+    validate.set_defaults(run=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        output = args.run(args)
+    except InputError as error:
+        file = getattr(args, "file", None)
+        print(f"error: {error.located(file=file)}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"error: {Path(error.filename or '')}: file not found", file=sys.stderr)
+        return 2
+    print(_dump(output))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

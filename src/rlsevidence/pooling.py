@@ -1,0 +1,583 @@
+"""Common-effect and random-effects meta-analysis at parity with metafor's ``rma()``.
+
+One vectorised implementation serves both a single meta-analysis (:func:`rma`) and many at
+once (:func:`rma_batch`, arrays of shape analyses x studies with ``nan`` for absent studies).
+
+Estimators of the between-study variance tau^2 (intercept-only model):
+
+- ``DL``   DerSimonian & Laird (1986), Control Clin Trials 7:177-188.
+- ``HE``   Hedges (1983) / Hedges & Olkin (1985) unweighted method of moments.
+- ``SJ``   Sidik & Jonkman (2005), J Biopharm Stat 15:823-838 (one step, metafor's default).
+- ``PM``   Paule & Mandel (1982), J Res Natl Bur Stand 87:377-385 (root of generalised Q).
+- ``ML``, ``REML``  by Fisher scoring (Viechtbauer 2005, J Educ Behav Stat 30:261-293),
+  started from the HE estimate, with metafor's check against the likelihood at tau^2 = 0.
+
+Inference: Wald (z) or Hartung-Knapp(-Sidik-Jonkman) (Hartung & Knapp 2001, Stat Med
+20:3875-3889; Sidik & Jonkman 2002, Stat Med 21:3153-3159): the variance is multiplied by
+the weighted residual mean square and the t distribution with k - 1 df is used (no
+truncation of the multiplier at 1, as metafor's ``test="knha"``).
+Q-profile confidence interval for tau^2 (Viechtbauer 2007, Stat Med 26:37-52).
+Prediction interval: metafor's form ``estimate +- crit * sqrt(se^2 + tau^2)`` with ``crit`` the
+z (or t(k-1) under HK) quantile; optionally the t(k-2) form of Higgins, Thompson &
+Spiegelhalter (2009), J R Stat Soc A 172:137-159, used by RevMan and R meta.
+I^2 and H^2 follow metafor: for random-effects models from tau^2 and the "typical" within-study
+variance (Higgins & Thompson 2002, Stat Med 21:1539-1558); for the common-effect model from Q.
+
+Mantel-Haenszel (OR, RR, RD) and Peto (OR) common-effect models are in :mod:`.mantel_haenszel`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from .effects import PROPORTION_MEASURES, RATIO_MEASURES, EffectSizes, backtransform
+from .errors import InputError
+
+RANDOM_METHODS = ("DL", "REML", "PM", "ML", "HE", "SJ")
+INVERSE_VARIANCE_METHODS = ("FE", *RANDOM_METHODS)
+METHODS = (*INVERSE_VARIANCE_METHODS, "MH", "PETO")
+PI_TYPES = ("metafor", "higgins")
+
+#: Convergence settings. metafor's defaults are looser (threshold 1e-5 for Fisher scoring,
+#: uniroot tol ~1.2e-4 for PM and the Q-profile); with these the root is found to machine
+#: precision, so agreement with metafor run at tight control is to ~1e-10.
+TAU2_THRESHOLD = 1e-12
+MAX_ITERATIONS = 1000
+
+
+@dataclass
+class Backtransformed:
+    """Pooled estimate and intervals on the natural scale (ratio or proportion)."""
+
+    estimate: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    pi_lower: float | None
+    pi_upper: float | None
+
+
+@dataclass
+class MetaResult:
+    """A fitted meta-analysis, with the keys fixed by the design (all on the analysis scale).
+
+    Keys that do not apply to a method are ``None`` (``null`` in JSON), never missing.
+    """
+
+    k: int
+    measure: str
+    method: str
+    hk: bool
+    level: float
+    estimate: float | None
+    se: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    pvalue: float | None
+    tau2: float | None
+    tau2_ci_lower: float | None
+    tau2_ci_upper: float | None
+    i2: float | None
+    h2: float | None
+    q: float | None
+    q_df: int | None
+    q_pvalue: float | None
+    pi_lower: float | None
+    pi_upper: float | None
+    backtransformed: Backtransformed | None
+    # Additions beyond the fixed keys.
+    statistic: float | None = None
+    df: int | None = None
+    pi_type: str = "metafor"
+    tau2_is_zero: bool | None = None
+    converged: bool = True
+    iterations: int | None = None
+    tau2_ci_converged: bool | None = None
+    weights: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tau(self) -> float | None:
+        return None if self.tau2 is None else float(np.sqrt(self.tau2))
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        return _clean(out)
+
+
+def _clean(value):
+    """JSON-safe: numpy scalars to Python, nan/inf to None."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# Vectorised intercept-only machinery. Arrays are (m, k); absent studies are nan in yi.
+# --------------------------------------------------------------------------------------
+
+
+def _weighted(y, v, tau2, mask):
+    """Weights 1/(v + tau2) (0 where absent), weighted mean and the generalised Q."""
+    w = np.where(mask, 1.0 / (np.where(mask, v, 1.0) + tau2[:, None]), 0.0)
+    sw = w.sum(axis=1)
+    mu = (w * np.where(mask, y, 0.0)).sum(axis=1) / sw
+    resid = np.where(mask, y - mu[:, None], 0.0)
+    q = (w * resid**2).sum(axis=1)
+    return w, sw, mu, resid, q
+
+
+def _tau2_dl(y, v, mask, k):
+    w, sw, _, _, q = _weighted(y, v, np.zeros(len(y)), mask)
+    trp = sw - (w**2).sum(axis=1) / sw
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.maximum(0.0, (q - (k - 1)) / trp)
+
+
+def _tau2_he(y, v, mask, k):
+    ym = np.where(mask, y, 0.0).sum(axis=1) / k
+    rss = (np.where(mask, y - ym[:, None], 0.0) ** 2).sum(axis=1)
+    sv = np.where(mask, v, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rss - (sv - sv / k)) / (k - 1)
+
+
+def _tau2_sj(y, v, mask, k):
+    ym = np.where(mask, y, 0.0).sum(axis=1) / k
+    tau0 = (np.where(mask, y - ym[:, None], 0.0) ** 2).sum(axis=1) / k
+    _, _, _, _, q = _weighted(y, v, tau0, mask)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.maximum(0.0, tau0 * q / (k - 1))
+
+
+def _qprofile_root(y, v, mask, target, lower, upper, active):
+    """Solve Q(tau2) = target on [lower, upper] for the rows in ``active``.
+
+    Q(tau2) is strictly decreasing, so a safeguarded Newton iteration inside the bracket
+    converges to machine precision. Returns the roots (nan where inactive) and iterations.
+    """
+    lo = lower.copy()
+    hi = upper.copy()
+    x = np.where(active, 0.5 * (lo + hi), np.nan)
+    # Start from the DL-like guess where possible, the bracket midpoint otherwise.
+    iterations = np.zeros(len(y), int)
+    done = ~active
+    for _ in range(MAX_ITERATIONS):
+        if done.all():
+            break
+        w, sw, _, resid, q = _weighted(y, v, np.where(done, 0.0, x), mask)
+        f = q - target
+        # dQ/dtau2 = -sum(w^2 r^2) (the derivative of mu cancels).
+        df = -(w**2 * resid**2).sum(axis=1)
+        lo = np.where(~done & (f > 0), x, lo)
+        hi = np.where(~done & (f < 0), x, hi)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            newton = x - f / df
+        inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
+        new = np.where(inside, newton, 0.5 * (lo + hi))
+        step = np.abs(new - x)
+        converged = (step <= TAU2_THRESHOLD * np.maximum(1.0, np.abs(x))) | (f == 0) | (
+            hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi))
+        )
+        x = np.where(done, x, new)
+        iterations = iterations + (~done)
+        done = done | converged
+    return x, iterations, done
+
+
+def _tau2_pm(y, v, mask, k):
+    n = len(y)
+    _, _, _, _, q0 = _weighted(y, v, np.zeros(n), mask)
+    target = (k - 1).astype(float)
+    ym = np.where(mask, y, 0.0).sum(axis=1) / k
+    mad = _mad(y, mask)
+    upper = np.maximum(100.0, 10 * mad**2)
+    _, _, _, _, qmax = _weighted(y, v, upper, mask)
+    active = (q0 >= target) & (k > 1)
+    bracketed = qmax <= target
+    root, iterations, done = _qprofile_root(
+        y, v, mask, target, np.zeros(n), upper, active & bracketed
+    )
+    tau2 = np.where(active, root, 0.0)
+    converged = ~active | (bracketed & done)
+    tau2 = np.where(converged, tau2, np.nan)
+    del ym
+    return tau2, iterations, converged
+
+
+def _mad(y, mask):
+    """R's mad(): 1.4826 * median absolute deviation from the median, row-wise."""
+    ym = np.where(mask, y, np.nan)
+    med = np.nanmedian(ym, axis=1)
+    return 1.4826 * np.nanmedian(np.abs(ym - med[:, None]), axis=1)
+
+
+def _tau2_fisher(y, v, mask, k, reml):
+    """ML or REML by Fisher scoring from the HE estimate, with metafor's step halving."""
+    n = len(y)
+    tau2 = np.maximum(0.0, _tau2_he(y, v, mask, k))
+    tau2 = np.where(np.isfinite(tau2), tau2, 0.0)
+    done = k <= 1
+    iterations = np.zeros(n, int)
+    for _ in range(MAX_ITERATIONS):
+        if done.all():
+            break
+        w, sw, _, resid, _ = _weighted(y, v, tau2, mask)
+        py = w * resid
+        ypppy = (py**2).sum(axis=1)
+        sw2 = (w**2).sum(axis=1)
+        if reml:
+            trp = sw - sw2 / sw
+            trpp = sw2 - 2 * (w**3).sum(axis=1) / sw + sw2**2 / sw**2
+            adj = (ypppy - trp) / trpp
+        else:
+            adj = (ypppy - sw) / sw2
+        adj = np.where(np.isfinite(adj), adj, 0.0)
+        # Step halving keeps tau2 + adj >= 0.
+        for _ in range(60):
+            negative = (tau2 + adj < 0) & ~done
+            if not negative.any():
+                break
+            adj = np.where(negative, adj / 2, adj)
+        new = np.where(done, tau2, tau2 + adj)
+        change = np.abs(new - tau2)
+        iterations = iterations + (~done)
+        tau2 = new
+        done = done | (change <= TAU2_THRESHOLD * np.maximum(1.0, tau2))
+    converged = done
+    # metafor's ll0check: if the likelihood at tau2 = 0 is higher, set tau2 = 0.
+    ll0 = _loglik(y, v, mask, k, np.zeros(n), reml)
+    ll = _loglik(y, v, mask, k, tau2, reml)
+    stuck = converged & (ll0 - ll > np.finfo(float).eps ** 0.25) & (tau2 > 1e-5)
+    tau2 = np.where(stuck, 0.0, tau2)
+    return np.maximum(tau2, 0.0), iterations, converged
+
+
+def _loglik(y, v, mask, k, tau2, reml):
+    w, sw, _, _, q = _weighted(y, v, tau2, mask)
+    logv = np.where(mask, np.log(np.where(mask, v, 1.0) + tau2[:, None]), 0.0).sum(axis=1)
+    if reml:
+        return -0.5 * (k - 1) * np.log(2 * np.pi) - 0.5 * logv - 0.5 * np.log(sw) - 0.5 * q
+    return -0.5 * k * np.log(2 * np.pi) - 0.5 * logv - 0.5 * q
+
+
+def estimate_tau2(yi, vi, method: str):
+    """tau^2 for each row of ``yi``/``vi`` (shape (m, k), nan = absent study).
+
+    Returns ``(tau2, iterations, converged)`` arrays of length m.
+    """
+    y, v, mask, k = _prepare(yi, vi)
+    n = len(y)
+    iterations = np.zeros(n, int)
+    converged = np.ones(n, bool)
+    if method == "FE":
+        tau2 = np.zeros(n)
+    elif method == "DL":
+        tau2 = _tau2_dl(y, v, mask, k)
+    elif method == "HE":
+        tau2 = np.maximum(0.0, _tau2_he(y, v, mask, k))
+    elif method == "SJ":
+        tau2 = _tau2_sj(y, v, mask, k)
+    elif method == "PM":
+        tau2, iterations, converged = _tau2_pm(y, v, mask, k)
+    elif method in ("ML", "REML"):
+        tau2, iterations, converged = _tau2_fisher(y, v, mask, k, reml=method == "REML")
+    else:
+        raise InputError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    tau2 = np.where(k <= 1, 0.0, tau2)
+    return tau2, iterations, converged
+
+
+def _prepare(yi, vi):
+    y = np.atleast_2d(np.asarray(yi, dtype=float))
+    v = np.atleast_2d(np.asarray(vi, dtype=float))
+    if y.shape != v.shape:
+        raise InputError(f"yi and vi differ in shape: {y.shape} and {v.shape}")
+    mask = np.isfinite(y) & np.isfinite(v)
+    k = mask.sum(axis=1)
+    return y, v, mask, k
+
+
+def _qprofile(y, v, mask, k, crit_lower, crit_upper, tau2_max):
+    n = len(y)
+    _, _, _, _, q0 = _weighted(y, v, np.zeros(n), mask)
+    _, _, _, _, qmax = _weighted(y, v, tau2_max, mask)
+    zeros = np.zeros(n)
+    valid = k > 1
+    # Upper bound.
+    null_ci = q0 < crit_lower
+    ub_at_max = ~null_ci & (qmax > crit_lower)
+    ub_solve = valid & ~null_ci & ~ub_at_max
+    ub_root, _, ub_done = _qprofile_root(y, v, mask, crit_lower, zeros, tau2_max, ub_solve)
+    upper = np.where(null_ci, 0.0, np.where(ub_at_max, tau2_max, ub_root))
+    # Lower bound.
+    lb_at_max = qmax > crit_upper
+    lb_zero = ~lb_at_max & (q0 < crit_upper)
+    lb_solve = valid & ~lb_at_max & ~lb_zero
+    lb_root, _, lb_done = _qprofile_root(y, v, mask, crit_upper, zeros, tau2_max, lb_solve)
+    lower = np.where(lb_at_max, tau2_max, np.where(lb_zero, 0.0, lb_root))
+    upper = np.where(lb_at_max, tau2_max, upper)
+    converged = valid & (~ub_solve | ub_done) & (~lb_solve | lb_done)
+    lower = np.where(valid, lower, np.nan)
+    upper = np.where(valid, upper, np.nan)
+    return lower, upper, converged
+
+
+@dataclass
+class BatchResult:
+    """Arrays of length m (one entry per meta-analysis) from :func:`rma_batch`."""
+
+    k: np.ndarray
+    estimate: np.ndarray
+    se: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+    pvalue: np.ndarray
+    statistic: np.ndarray
+    df: np.ndarray
+    tau2: np.ndarray
+    tau2_ci_lower: np.ndarray
+    tau2_ci_upper: np.ndarray
+    i2: np.ndarray
+    h2: np.ndarray
+    q: np.ndarray
+    q_pvalue: np.ndarray
+    pi_lower: np.ndarray
+    pi_upper: np.ndarray
+    converged: np.ndarray
+    iterations: np.ndarray
+    tau2_ci_converged: np.ndarray
+
+
+def rma_batch(
+    yi,
+    vi,
+    method: str = "REML",
+    *,
+    hk: bool = False,
+    level: float = 95.0,
+    tau2_ci: bool = True,
+    pi_type: str = "metafor",
+) -> BatchResult:
+    """Fit many intercept-only meta-analyses at once.
+
+    Parameters
+    ----------
+    yi, vi : array_like, shape (m, k)
+        Effect sizes and sampling variances; ``nan`` marks an absent study, so meta-analyses
+        of different sizes share one array.
+    method : {"FE", "DL", "REML", "PM", "ML", "HE", "SJ"}
+    hk : bool
+        Hartung-Knapp(-Sidik-Jonkman) adjustment with t(k - 1).
+    level : float
+        Confidence level in percent.
+    tau2_ci : bool
+        Compute the Q-profile interval for tau^2 (random-effects methods only).
+    pi_type : {"metafor", "higgins"}
+        Prediction interval with the z / t(k-1) quantile as metafor, or t(k-2) (Higgins 2009).
+
+    Returns
+    -------
+    BatchResult
+    """
+    if method not in INVERSE_VARIANCE_METHODS:
+        raise InputError(f"method {method!r} is not an inverse-variance method")
+    if pi_type not in PI_TYPES:
+        raise InputError(f"unknown prediction interval type {pi_type!r}")
+    y, v, mask, k = _prepare(yi, vi)
+    n = len(y)
+    if np.any(mask & ~(v > 0)):
+        raise InputError("sampling variances must be positive")
+    tau2, iterations, converged = estimate_tau2(y, v, method)
+    tau2_fit = np.where(np.isfinite(tau2), tau2, 0.0)
+    w, sw, mu, resid, q_re = _weighted(y, v, tau2_fit, mask)
+    vb = 1.0 / sw
+    alpha = 1 - level / 100
+    dfs = k - 1
+    if hk:
+        s2w = np.where(q_re <= np.finfo(float).eps, 0.0, q_re / np.maximum(dfs, 1))
+        vb = s2w * vb
+        se = np.sqrt(vb)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            statistic = mu / se
+            pvalue = np.where(dfs > 0, 2 * stats.t.sf(np.abs(statistic), np.maximum(dfs, 1)), np.nan)
+            crit = np.where(dfs > 0, stats.t.isf(alpha / 2, np.maximum(dfs, 1)), np.nan)
+    else:
+        se = np.sqrt(vb)
+        statistic = mu / se
+        pvalue = 2 * stats.norm.sf(np.abs(statistic))
+        crit = np.full(n, stats.norm.isf(alpha / 2))
+    ci_lower = mu - crit * se
+    ci_upper = mu + crit * se
+    # Heterogeneity from the common-effect weights.
+    w0, sw0, _, _, q = _weighted(y, v, np.zeros(n), mask)
+    trp = sw0 - (w0**2).sum(axis=1) / sw0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q_pvalue = np.where(dfs > 0, stats.chi2.sf(q, np.maximum(dfs, 1)), 1.0)
+        if method == "FE":
+            i2 = np.where(dfs > 0, np.maximum(0.0, 100 * (q - dfs) / q), 0.0)
+            i2 = np.where(np.isfinite(i2), i2, 0.0)
+            h2 = np.where(dfs > 0, q / np.maximum(dfs, 1), 1.0)
+        else:
+            vt = dfs / trp
+            i2 = np.where(dfs > 0, 100 * tau2_fit / (vt + tau2_fit), 0.0)
+            h2 = np.where(dfs > 0, tau2_fit / vt + 1, 1.0)
+    q = np.where(dfs > 0, q, 0.0)
+    # Prediction interval.
+    if pi_type == "higgins":
+        with np.errstate(invalid="ignore"):
+            pcrit = np.where(k >= 3, stats.t.isf(alpha / 2, np.maximum(k - 2, 1)), np.nan)
+    else:
+        pcrit = crit
+    half = pcrit * np.sqrt(se**2 + tau2_fit)
+    pi_lower, pi_upper = mu - half, mu + half
+    if tau2_ci and method != "FE":
+        df_chi = np.maximum(dfs, 1)
+        crit_upper = stats.chi2.isf(alpha / 2, df_chi)
+        crit_lower = stats.chi2.ppf(alpha / 2, df_chi)
+        tau2_max = np.maximum(100.0, 10 * tau2_fit)
+        lo, hi, ci_conv = _qprofile(y, v, mask, k, crit_lower, crit_upper, tau2_max)
+    else:
+        lo = hi = np.full(n, np.nan)
+        ci_conv = np.zeros(n, bool)
+    tau2_out = np.where(method == "FE", np.nan, tau2)
+    return BatchResult(
+        k=k,
+        estimate=mu,
+        se=se,
+        ci_lower=ci_lower,
+        ci_upper=ci_upper,
+        pvalue=pvalue,
+        statistic=statistic,
+        df=dfs if hk else np.full(n, -1),
+        tau2=tau2_out,
+        tau2_ci_lower=lo,
+        tau2_ci_upper=hi,
+        i2=i2,
+        h2=h2,
+        q=q,
+        q_pvalue=q_pvalue,
+        pi_lower=pi_lower,
+        pi_upper=pi_upper,
+        converged=converged,
+        iterations=iterations,
+        tau2_ci_converged=ci_conv,
+    )
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def rma(
+    effects: EffectSizes | None = None,
+    *,
+    yi=None,
+    vi=None,
+    measure: str = "GEN",
+    method: str = "REML",
+    hk: bool = False,
+    level: float = 95.0,
+    pi_type: str = "metafor",
+    ni=None,
+) -> MetaResult:
+    """Fit one intercept-only meta-analysis, as ``metafor::rma(yi, vi, method=...)``.
+
+    Parameters
+    ----------
+    effects : EffectSizes, optional
+        Output of :func:`rlsevidence.effects.escalc`; alternatively give ``yi`` and ``vi``.
+    method : {"FE", "DL", "REML", "PM", "ML", "HE", "SJ"}
+        ``FE`` is the common-effect (inverse-variance) model.
+    hk : bool
+        Hartung-Knapp adjustment.
+    level : float
+        Confidence level in percent (default 95).
+    pi_type : {"metafor", "higgins"}
+        Form of the prediction interval (see module docstring).
+
+    Returns
+    -------
+    MetaResult
+    """
+    if effects is not None:
+        yi, vi, measure, ni = effects.yi, effects.vi, effects.measure, effects.ni
+    y = np.asarray(yi, dtype=float)
+    v = np.asarray(vi, dtype=float)
+    keep = np.isfinite(y) & np.isfinite(v)
+    y, v = y[keep], v[keep]
+    if ni is not None:
+        ni = np.asarray(ni, dtype=float)[keep]
+    if len(y) == 0:
+        raise InputError("no studies to pool (k = 0)")
+    batch = rma_batch(y[None, :], v[None, :], method, hk=hk, level=level, pi_type=pi_type)
+    b = {name: getattr(batch, name)[0] for name in batch.__dataclass_fields__}
+    k = int(b["k"])
+    random = method != "FE"
+    notes = []
+    tau2 = _f(b["tau2"]) if random else None
+    if random and tau2 is not None and tau2 == 0:
+        notes.append("tau² estimated as 0: the random-effects model equals the common-effect model.")
+    if k == 1:
+        notes.append("k = 1: nothing is pooled; heterogeneity cannot be estimated.")
+    elif k == 2 and random:
+        notes.append("k = 2: tau² is very imprecise; interpret random-effects results with care.")
+    if not bool(b["converged"]):
+        notes.append(f"the {method} estimator of tau² did not converge.")
+    w = 1 / (v + (tau2 or 0.0))
+    pi_lower, pi_upper = _f(b["pi_lower"]), _f(b["pi_upper"])
+    if not random:
+        notes.append("common-effect model: the prediction interval equals the confidence interval.")
+    result = MetaResult(
+        k=k,
+        measure=measure,
+        method=method,
+        hk=hk,
+        level=level,
+        estimate=_f(b["estimate"]),
+        se=_f(b["se"]),
+        ci_lower=_f(b["ci_lower"]),
+        ci_upper=_f(b["ci_upper"]),
+        pvalue=_f(b["pvalue"]),
+        tau2=tau2,
+        tau2_ci_lower=_f(b["tau2_ci_lower"]) if random else None,
+        tau2_ci_upper=_f(b["tau2_ci_upper"]) if random else None,
+        i2=_f(b["i2"]),
+        h2=_f(b["h2"]),
+        q=_f(b["q"]),
+        q_df=k - 1,
+        q_pvalue=_f(b["q_pvalue"]),
+        pi_lower=pi_lower,
+        pi_upper=pi_upper,
+        backtransformed=None,
+        statistic=_f(b["statistic"]),
+        df=k - 1 if hk else None,
+        pi_type=pi_type,
+        tau2_is_zero=(tau2 == 0) if random else None,
+        converged=bool(b["converged"]),
+        iterations=int(b["iterations"]) if method in ("PM", "ML", "REML") else None,
+        tau2_ci_converged=bool(b["tau2_ci_converged"]) if random and k > 1 else None,
+        weights=list(100 * w / w.sum()),
+        notes=notes,
+    )
+    attach_backtransform(result, ni)
+    return result
+
+
+def attach_backtransform(result: MetaResult, ni=None) -> None:
+    """Fill ``result.backtransformed`` for ratio and proportion measures."""
+    if result.measure not in RATIO_MEASURES + PROPORTION_MEASURES:
+        return
+    values = [result.estimate, result.ci_lower, result.ci_upper, result.pi_lower, result.pi_upper]
+    arr = np.array([np.nan if x is None else x for x in values])
+    bt = backtransform(result.measure, arr, ni)
+    result.backtransformed = Backtransformed(*(_f(x) for x in bt))
