@@ -1,0 +1,469 @@
+"""The vendored evidence base under ``data/raw/``: loading, integrity checks, data package.
+
+Layout (see ``config/README.md``)::
+
+    data/raw/sources.csv            one row per publication: id, citation, url, design ...
+    data/raw/excerpts.jsonl         the page text each number was read from, verbatim
+    data/raw/claims.csv             one row per claim of the article and its comments
+    data/raw/published_pooled.csv   pooled estimates reported by published reviews
+    data/raw/not_found.csv          what was searched for and not found
+    data/raw/sheets/{id}.csv        extraction sheets, one row per study
+    data/raw/sheets/{id}.meta.json  what the sheet answers (question, population, ...)
+    data/raw/datapackage.json       Frictionless Data Package: schema and sha256 per file
+
+Every failure raises :class:`~rlsevidence.errors.InputError` naming file, row and column.
+Nothing here writes under ``data/raw/`` except :func:`write_datapackage`, on request.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .effects import MEASURE_COLUMNS
+from .errors import InputError
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+PROVENANCE_COLUMNS = ("study", "source_id", "locator", "quote")
+ROB_LEVELS = ("low", "some_concerns", "high")
+DESIGNS = (
+    "systematic_review",
+    "rct",
+    "crossover_rct",
+    "cohort",
+    "case_control",
+    "cross_sectional",
+    "case_series",
+    "open_label_trial",
+    "survey",
+    "narrative_review",
+    "guideline",
+    "other",
+)
+SOURCE_COLUMNS = ("source_id", "citation", "year", "url", "design")
+CLAIM_COLUMNS = ("id", "speaker", "quote", "type", "testable", "analyses")
+CLAIM_TYPES = (
+    "treatment_effect",
+    "prevalence",
+    "association",
+    "mechanism",
+    "history",
+    "personal_anecdote",
+    "definition",
+    "recommendation",
+    "other",
+)
+NUMERIC_COLUMNS = (
+    "n1",
+    "mean1",
+    "sd1",
+    "n2",
+    "mean2",
+    "sd2",
+    "events1",
+    "events2",
+    "events",
+    "n",
+    "yi",
+    "vi",
+    "sei",
+    "year",
+)
+
+
+def check_id(value: str, what: str = "id") -> str:
+    """Ids end up in file paths: allow only ``^[a-z][a-z0-9_]*$`` (max 64 characters)."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise InputError(f"invalid {what} {value!r}: must match {ID_PATTERN.pattern}")
+    return value
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV as strings (no type guessing), empty cells as missing."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot parse CSV: {error}".splitlines()[0], file=str(path)) from None
+    frame.columns = [c.strip() for c in frame.columns]
+    return frame
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace folded and typographic quotes/dashes made plain, for quote matching."""
+    table = str.maketrans(
+        {
+            "\u2018": "'",
+            "\u2019": "'",
+            "\u201c": '"',
+            "\u201d": '"',
+            "\u2013": "-",
+            "\u2014": "-",
+            "\u2212": "-",
+            "\u00a0": " ",
+        }
+    )
+    return re.sub(r"\s+", " ", text.translate(table)).strip().lower()
+
+
+def sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass
+class Registry:
+    """Sources, excerpts and claims of the evidence base."""
+
+    sources: pd.DataFrame
+    excerpts: dict[str, list[str]]
+    claims: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def source_ids(self) -> set[str]:
+        return set(self.sources["source_id"])
+
+
+def load_sources(path: str | Path) -> pd.DataFrame:
+    frame = read_csv(path)
+    _require_columns(frame, SOURCE_COLUMNS, path)
+    seen: set[str] = set()
+    for i, row in frame.iterrows():
+        sid = row["source_id"]
+        if pd.isna(sid) or not ID_PATTERN.match(str(sid)):
+            raise InputError(
+                f"invalid source id {sid!r}", file=str(path), row=i + 1, column="source_id"
+            )
+        if sid in seen:
+            raise InputError(
+                f"duplicate source id {sid!r}", file=str(path), row=i + 1, column="source_id"
+            )
+        seen.add(sid)
+        for column in ("citation", "url"):
+            if pd.isna(row[column]):
+                raise InputError("empty", file=str(path), row=i + 1, column=column)
+        if not str(row["url"]).startswith(("http://", "https://")):
+            raise InputError(
+                f"not a web address: {row['url']!r}", file=str(path), row=i + 1, column="url"
+            )
+        if row["design"] not in DESIGNS:
+            raise InputError(
+                f"unknown design {row['design']!r}; one of {', '.join(DESIGNS)}",
+                file=str(path),
+                row=i + 1,
+                column="design",
+            )
+    return frame
+
+
+def load_excerpts(path: str | Path) -> dict[str, list[str]]:
+    """Stored page excerpts by source id (``excerpts.jsonl``, one JSON object a line)."""
+    path = Path(path)
+    excerpts: dict[str, list[str]] = {}
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"invalid JSON: {error.msg}", file=str(path), row=number) from None
+        for key in ("source_id", "excerpt"):
+            if not isinstance(record.get(key), str):
+                raise InputError("missing or not text", file=str(path), row=number, column=key)
+        excerpts.setdefault(record["source_id"], []).append(normalise_text(record["excerpt"]))
+    return excerpts
+
+
+def load_claims(path: str | Path, seed_text: str | None = None) -> pd.DataFrame:
+    frame = read_csv(path)
+    _require_columns(frame, CLAIM_COLUMNS, path)
+    seed = normalise_text(seed_text) if seed_text else None
+    seen: set[str] = set()
+    for i, row in frame.iterrows():
+        cid = row["id"]
+        if pd.isna(cid) or not ID_PATTERN.match(str(cid)):
+            raise InputError(f"invalid claim id {cid!r}", file=str(path), row=i + 1, column="id")
+        if cid in seen:
+            raise InputError(f"duplicate claim id {cid!r}", file=str(path), row=i + 1, column="id")
+        seen.add(cid)
+        for column in ("speaker", "quote"):
+            if pd.isna(row[column]):
+                raise InputError("empty", file=str(path), row=i + 1, column=column)
+        if row["type"] not in CLAIM_TYPES:
+            raise InputError(
+                f"unknown claim type {row['type']!r}", file=str(path), row=i + 1, column="type"
+            )
+        if row["testable"] not in ("yes", "no", "partly"):
+            raise InputError(
+                "testable must be yes, no or partly", file=str(path), row=i + 1, column="testable"
+            )
+        if seed is not None and normalise_text(row["quote"]) not in seed:
+            raise InputError(
+                "quote is not verbatim in the article and comments",
+                file=str(path),
+                row=i + 1,
+                column="quote",
+            )
+    return frame
+
+
+def claim_analyses(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Claim id -> list of analysis ids (semicolon-separated cell)."""
+    out = {}
+    for _, row in frame.iterrows():
+        cell = row.get("analyses")
+        ids = [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";") if a.strip()]
+        out[row["id"]] = ids
+    return out
+
+
+def _require_columns(frame, columns, path):
+    for column in columns:
+        if column not in frame.columns:
+            raise InputError("missing column", file=str(path), column=column)
+
+
+def sheet_kind(frame: pd.DataFrame, measure: str) -> str:
+    """Which column set a sheet uses for ``measure``."""
+    columns = MEASURE_COLUMNS[measure]
+    if measure == "GEN" or not all(c in frame.columns for c in columns):
+        return "precomputed"
+    return "arms"
+
+
+def validate_sheet(
+    path: str | Path,
+    measure: str,
+    registry: Registry,
+    *,
+    subgroup: str | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check a data sheet; return it (numbers as floats) and a list of warnings.
+
+    Checks: provenance columns present and filled on every row; source id known; the quote
+    found verbatim (whitespace and typographic quotes aside) in a stored excerpt of that
+    source; the columns ``measure`` needs present; numbers numeric and in range (counts
+    >= 0, events <= n, SD >= 0, n > 0, SE > 0); risk-of-bias level known.
+    """
+    path = Path(path)
+    frame = read_csv(path)
+    if len(frame) == 0:
+        raise InputError("no studies (k = 0)", file=str(path))
+    _require_columns(frame, PROVENANCE_COLUMNS, path)
+    warnings: list[str] = []
+    needed = MEASURE_COLUMNS[measure]
+    has_arms = all(c in frame.columns for c in needed)
+    has_generic = "yi" in frame.columns and ("vi" in frame.columns or "sei" in frame.columns)
+    if not has_arms and not has_generic:
+        missing = next(c for c in needed if c not in frame.columns)
+        raise InputError(f"missing column for measure {measure}", file=str(path), column=missing)
+    if subgroup and subgroup not in frame.columns:
+        raise InputError("missing subgroup column", file=str(path), column=subgroup)
+    for column in NUMERIC_COLUMNS:
+        if column in frame.columns:
+            values = frame[column]
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = converted.isna() & values.notna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(
+                    f"not a number: {values.iloc[row]!r}",
+                    file=str(path),
+                    row=row + 1,
+                    column=column,
+                )
+            frame[column] = converted
+    for i, row in frame.iterrows():
+        for column in PROVENANCE_COLUMNS:
+            if pd.isna(row[column]) or not str(row[column]).strip():
+                raise InputError("empty provenance", file=str(path), row=i + 1, column=column)
+        sid = row["source_id"]
+        if sid not in registry.source_ids:
+            raise InputError(
+                f"unknown source id {sid!r} (not in sources.csv)",
+                file=str(path),
+                row=i + 1,
+                column="source_id",
+            )
+        quote_parts = [normalise_text(p) for p in re.split(r"\s*\.\.\.\s*|\s*…\s*", row["quote"])]
+        stored = registry.excerpts.get(sid, [])
+        if not stored:
+            raise InputError(
+                f"no stored excerpt for source {sid!r} (excerpts.jsonl)",
+                file=str(path),
+                row=i + 1,
+                column="source_id",
+            )
+        for part in quote_parts:
+            if part and not any(part in text for text in stored):
+                raise InputError(
+                    f"quote not found verbatim in the stored excerpt of {sid!r}: {part[:60]!r}",
+                    file=str(path),
+                    row=i + 1,
+                    column="quote",
+                )
+        if "rob" in frame.columns and not pd.isna(row["rob"]) and row["rob"] not in ROB_LEVELS:
+            raise InputError(
+                f"risk of bias must be one of {', '.join(ROB_LEVELS)}",
+                file=str(path),
+                row=i + 1,
+                column="rob",
+            )
+        if "design" in frame.columns and not pd.isna(row["design"]) and row["design"] not in DESIGNS:
+            raise InputError(
+                f"unknown design {row['design']!r}", file=str(path), row=i + 1, column="design"
+            )
+        warning = _numbers_in_quote(frame, i, row)
+        if warning:
+            warnings.append(f"{path}: row {i + 1}: {warning}")
+    _check_ranges(frame, path)
+    return frame, warnings
+
+
+def _format_number(value: float) -> list[str]:
+    if float(value).is_integer():
+        return [str(int(value))]
+    text = repr(float(value))
+    return [text, text.lstrip("0"), f"{value:.2f}".rstrip("0")]
+
+
+def _numbers_in_quote(frame, i, row) -> str | None:
+    """A row without a derivation should show its numbers in its quote."""
+    if "derivation" in frame.columns and not pd.isna(row.get("derivation")):
+        return None
+    quote = normalise_text(str(row["quote"])).replace(",", "")
+    missing = []
+    for column in ("n1", "mean1", "sd1", "n2", "mean2", "sd2", "events1", "events2", "events", "n"):
+        if column in frame.columns and not pd.isna(row[column]):
+            forms = _format_number(abs(row[column]))
+            if not any(f in quote for f in forms):
+                missing.append(column)
+    if missing:
+        return "numbers not shown verbatim in the quote and no derivation given: " + ", ".join(
+            missing
+        )
+    return None
+
+
+def _check_ranges(frame: pd.DataFrame, path: Path) -> None:
+    def fail(mask, column, message):
+        if mask.any():
+            row = int(np.flatnonzero(mask.to_numpy())[0])
+            value = frame[column].iloc[row]
+            raise InputError(f"{message} ({value:g})", file=str(path), row=row + 1, column=column)
+
+    for column in ("n1", "n2", "n"):
+        if column in frame.columns:
+            fail(frame[column] <= 0, column, "group size must be positive")
+    for column in ("events1", "events2", "events"):
+        if column in frame.columns:
+            fail(frame[column] < 0, column, "count must not be negative")
+            fail(frame[column] % 1 != 0, column, "count must be a whole number")
+    for events, n in (("events1", "n1"), ("events2", "n2"), ("events", "n")):
+        if events in frame.columns and n in frame.columns:
+            fail(frame[events] > frame[n], events, f"events larger than {n}")
+    for column in ("sd1", "sd2"):
+        if column in frame.columns:
+            fail(frame[column] < 0, column, "standard deviation must not be negative")
+    if "sei" in frame.columns:
+        fail(frame["sei"] <= 0, "sei", "standard error must be positive")
+    if "vi" in frame.columns:
+        fail(frame["vi"] <= 0, "vi", "sampling variance must be positive")
+
+
+# ------------------------------------------------------------------------------------------
+# Frictionless Data Package
+# ------------------------------------------------------------------------------------------
+
+_FIELD_TYPES = {c: "number" for c in NUMERIC_COLUMNS} | {"year": "integer"}
+
+
+def describe_csv(path: Path, root: Path) -> dict:
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    name = path.relative_to(root).with_suffix("").as_posix().replace("/", "-").replace("_", "-")
+    return {
+        "name": name,
+        "path": path.relative_to(root).as_posix(),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "hash": f"sha256:{sha256(path)}",
+        "schema": {"fields": [{"name": c, "type": _FIELD_TYPES.get(c, "string")} for c in header]},
+    }
+
+
+def build_datapackage(root: str | Path) -> dict:
+    """A Data Package descriptor for every CSV and JSON file under ``root``."""
+    root = Path(root)
+    resources = []
+    for path in sorted(root.rglob("*")):
+        if path.name == "datapackage.json" or not path.is_file():
+            continue
+        if path.suffix == ".csv":
+            resources.append(describe_csv(path, root))
+        elif path.suffix in (".json", ".jsonl"):
+            resources.append(
+                {
+                    "name": path.relative_to(root).as_posix().replace("/", "-").replace("_", "-").replace(".", "-"),
+                    "path": path.relative_to(root).as_posix(),
+                    "format": path.suffix.lstrip("."),
+                    "hash": f"sha256:{sha256(path)}",
+                }
+            )
+    return {
+        "profile": "tabular-data-package",
+        "name": "rls-evidence-raw",
+        "title": "Published summary data on restless legs syndrome, with provenance",
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "resources": resources,
+    }
+
+
+def write_datapackage(root: str | Path) -> Path:
+    root = Path(root)
+    target = root / "datapackage.json"
+    target.write_text(json.dumps(build_datapackage(root), indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def check_hash(path: str | Path, package_path: str | Path) -> None:
+    """The file's sha256 must equal the one its Data Package resource records."""
+    path, package_path = Path(path), Path(package_path)
+    try:
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError(f"cannot read data package: {error}", file=str(package_path)) from None
+    relative = path.resolve().relative_to(package_path.parent.resolve()).as_posix()
+    for resource in package.get("resources", []):
+        if resource.get("path") == relative:
+            expected = str(resource.get("hash", "")).removeprefix("sha256:")
+            actual = sha256(path)
+            if expected != actual:
+                raise InputError(
+                    f"sha256 {actual[:12]}... does not match datapackage.json "
+                    f"({expected[:12]}...); if the change is intended run "
+                    "'rlsevidence datapackage data/raw'",
+                    file=str(path),
+                )
+            header = list(read_csv(path).columns) if path.suffix == ".csv" else None
+            if header is not None:
+                declared = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+                if declared != header:
+                    raise InputError(
+                        "columns differ from the schema in datapackage.json", file=str(path)
+                    )
+            return
+    raise InputError(f"not described in {package_path}", file=str(path))

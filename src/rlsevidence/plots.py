@@ -1,0 +1,133 @@
+"""Forest and funnel plots (seaborn/matplotlib), colour-blind safe, byte-stable SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .effects import backtransform  # noqa: E402
+
+PALETTE = sns.color_palette("colorblind")
+NULL_VALUE = {"RR": 1.0, "OR": 1.0, "MD": 0.0, "SMD": 0.0, "RD": 0.0, "GEN": 0.0}
+
+matplotlib.rcParams.update(
+    {
+        "svg.hashsalt": "rls-evidence",
+        "svg.fonttype": "none",
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+    }
+)
+
+
+def _natural(measure, values, ni=None):
+    out = backtransform(measure, np.asarray(values, float), ni)
+    return np.asarray(values, float) if out is None else np.asarray(out, float)
+
+
+def _save(fig, path: str | Path, title: str, description: str) -> None:
+    fig.savefig(
+        path,
+        format="svg",
+        bbox_inches="tight",
+        metadata={"Title": title, "Description": description, "Date": None, "Creator": None},
+    )
+    plt.close(fig)
+
+
+def forest_plot(
+    path: str | Path,
+    labels,
+    yi,
+    vi,
+    pooled: dict,
+    *,
+    measure: str,
+    title: str,
+    scale_label: str,
+    ni=None,
+) -> str:
+    """Draw a forest plot; return its alt text."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, rc={"svg.hashsalt": "rls-evidence"})
+    y = np.asarray(yi, float)
+    se = np.sqrt(np.asarray(vi, float))
+    z = 1.959963984540054
+    lo, hi = _natural(measure, y - z * se, ni), _natural(measure, y + z * se, ni)
+    point = _natural(measure, y, ni)
+    k = len(y)
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.38 * (k + 3)))
+    rows = np.arange(k)[::-1] + 3
+    weights = np.asarray(pooled.get("weights") or np.ones(k), float)
+    sizes = 30 + 170 * weights / max(weights.max(), 1e-9)
+    ax.hlines(rows, lo, hi, color=PALETTE[0], linewidth=1.4)
+    ax.scatter(point, rows, s=sizes, marker="s", color=PALETTE[0], zorder=3, label="study")
+    est = pooled.get("estimate")
+    if est is not None:
+        bt = pooled.get("backtransformed") or {}
+        e = bt.get("estimate", est) if bt else est
+        cl = bt.get("ci_lower", pooled["ci_lower"]) if bt else pooled["ci_lower"]
+        cu = bt.get("ci_upper", pooled["ci_upper"]) if bt else pooled["ci_upper"]
+        pl = bt.get("pi_lower", pooled.get("pi_lower")) if bt else pooled.get("pi_lower")
+        pu = bt.get("pi_upper", pooled.get("pi_upper")) if bt else pooled.get("pi_upper")
+        if cl is not None and cu is not None:
+            diamond_x = [cl, e, cu, e]
+            diamond_y = [1, 1.35, 1, 0.65]
+            ax.fill(diamond_x, diamond_y, color=PALETTE[3], zorder=3, label="pooled estimate (CI)")
+        if pl is not None and pu is not None and pooled.get("k", 0) > 1:
+            ax.hlines(0.3, pl, pu, color=PALETTE[2], linewidth=2.5, label="prediction interval")
+    null = NULL_VALUE.get(measure)
+    if null is not None:
+        ax.axvline(null, color="0.35", linestyle="--", linewidth=0.9)
+    ax.set_yticks(list(rows) + [1])
+    ax.set_yticklabels(list(labels) + [f"Pooled ({pooled.get('method')}, k={pooled.get('k')})"])
+    if measure in ("RR", "OR"):
+        ax.set_xscale("log")
+    ax.set_xlabel(scale_label)
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False, fontsize=8)
+    ax.set_ylim(-0.3, k + 3.8)
+    alt = (
+        f"Forest plot of {k} {'study' if k == 1 else 'studies'} for {title}: "
+        + "; ".join(
+            f"{lab} {p:.3g} (95% CI {a:.3g} to {b:.3g})"
+            for lab, p, a, b in zip(labels, point, lo, hi, strict=True)
+        )
+    )
+    if est is not None and pooled.get("ci_lower") is not None:
+        bt = pooled.get("backtransformed") or {}
+        e = bt.get("estimate", est) if bt else est
+        alt += f". Pooled {e:.3g} (95% CI {cl:.3g} to {cu:.3g})."
+    _save(fig, path, title, alt)
+    return alt
+
+
+def funnel_plot(path, yi, vi, pooled: dict, *, measure: str, title: str, scale_label: str) -> str:
+    """Funnel plot of effect against standard error with pseudo 95% limits; return alt text."""
+    sns.set_theme(style="whitegrid", palette=PALETTE)
+    y = np.asarray(yi, float)
+    se = np.sqrt(np.asarray(vi, float))
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    ax.scatter(y, se, color=PALETTE[0], zorder=3)
+    est = pooled.get("estimate")
+    if est is not None:
+        top = max(se.max() * 1.1, 1e-6)
+        s = np.linspace(0, top, 50)
+        ax.plot(est - 1.96 * s, s, color="0.4", linestyle=":")
+        ax.plot(est + 1.96 * s, s, color="0.4", linestyle=":")
+        ax.axvline(est, color=PALETTE[3])
+    ax.invert_yaxis()
+    ax.set_xlabel(scale_label + " (analysis scale)")
+    ax.set_ylabel("standard error")
+    ax.set_title(title, loc="left", fontsize=10)
+    alt = (
+        f"Funnel plot of {len(y)} studies for {title}: effect estimates against their standard "
+        "errors, with pseudo 95% confidence limits around the pooled estimate."
+    )
+    _save(fig, path, title, alt)
+    return alt

@@ -1,0 +1,436 @@
+"""The workflow's steps as plain functions of paths and settings.
+
+Each Snakemake script in ``workflow/scripts/`` is a thin wrapper that calls one of these;
+the CLI and the tests call them directly. Outputs are written only after every check has
+passed, so a failing step leaves no partial output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+log = logging.getLogger("rlsevidence")
+
+
+def write_json(path: str | Path, obj) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(
+        json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@contextmanager
+def snakemake_step(log_path: str | Path):
+    """Send logging and stderr to the rule's log; report bad input as one line and exit 1."""
+    original_stderr = sys.stderr
+    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    handle = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = handle
+    logging.basicConfig(
+        stream=handle, level=logging.INFO, format="%(levelname)s %(message)s", force=True
+    )
+    try:
+        yield
+    except InputError as error:
+        line = f"error: {error}"
+        print(line, file=handle)
+        print(line, file=original_stderr)
+        handle.close()
+        sys.stderr = original_stderr
+        sys.exit(1)
+    finally:
+        if not handle.closed:
+            handle.close()
+        sys.stderr = original_stderr
+
+
+# ---------------------------------------------------------------------------- validate
+
+
+def load_registry(sources: str, excerpts: str, claims: str | None = None, article: str | None = None):
+    from .data import Registry, load_claims, load_excerpts, load_sources
+
+    registry = Registry(load_sources(sources), load_excerpts(excerpts))
+    for sid in registry.sources["source_id"]:
+        if sid not in registry.excerpts:
+            row = int(np.flatnonzero(registry.sources["source_id"].to_numpy() == sid)[0]) + 1
+            raise InputError(
+                f"source {sid!r} has no stored excerpt in excerpts.jsonl",
+                file=sources,
+                row=row,
+                column="source_id",
+            )
+    if claims:
+        text = Path(article).read_text(encoding="utf-8") if article else None
+        registry.claims = load_claims(claims, text)
+    return registry
+
+
+def validate_registry(
+    *,
+    sources: str,
+    excerpts: str,
+    claims: str,
+    claim_links: str,
+    published: str,
+    not_found: str,
+    article: str,
+    package: str,
+    analysis_ids: list[str],
+    output: str,
+) -> dict:
+    """Check sources, excerpts, claims, links and published estimates against each other."""
+    from .data import check_hash, check_id, read_csv
+
+    for path in (sources, excerpts, claims, claim_links, published, not_found):
+        check_hash(path, package)
+    for analysis in analysis_ids:
+        check_id(analysis, "analysis id")
+    registry = load_registry(sources, excerpts, claims, article)
+    known = set(analysis_ids)
+    claim_ids = set(registry.claims["id"])
+    for i, row in registry.claims.iterrows():
+        cell = row.get("analyses")
+        for analysis in [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";")]:
+            if analysis and analysis not in known:
+                raise InputError(
+                    f"claim points to analysis {analysis!r}, which is not in the config",
+                    file=claims,
+                    row=i + 1,
+                    column="analyses",
+                )
+    links = read_csv(claim_links)
+    for column in ("claim_id", "analysis_id", "expected"):
+        if column not in links.columns:
+            raise InputError("missing column", file=claim_links, column=column)
+    for i, row in links.iterrows():
+        if row["claim_id"] not in claim_ids:
+            raise InputError(
+                f"unknown claim id {row['claim_id']!r}", file=claim_links, row=i + 1, column="claim_id"
+            )
+        if row["analysis_id"] not in known:
+            raise InputError(
+                f"claim points to missing analysis {row['analysis_id']!r}",
+                file=claim_links,
+                row=i + 1,
+                column="analysis_id",
+            )
+        if row["expected"] not in ("greater", "less", "value", "none"):
+            raise InputError(
+                "expected must be greater, less, value or none",
+                file=claim_links,
+                row=i + 1,
+                column="expected",
+            )
+        if row["expected"] == "value":
+            try:
+                float(row["value"])
+            except (TypeError, ValueError):
+                raise InputError(
+                    "an expected value needs a number", file=claim_links, row=i + 1, column="value"
+                ) from None
+    pub = read_csv(published)
+    for i, row in pub.iterrows():
+        if row["source_id"] not in registry.source_ids:
+            raise InputError(
+                f"unknown source id {row['source_id']!r}", file=published, row=i + 1, column="source_id"
+            )
+        if pd.isna(row.get("quote")):
+            raise InputError("empty provenance", file=published, row=i + 1, column="quote")
+    summary = {
+        "sources": len(registry.sources),
+        "claims": len(registry.claims),
+        "claim_links": len(links),
+        "published_estimates": len(pub),
+        "not_found": len(read_csv(not_found)),
+        "analyses": sorted(known),
+    }
+    write_json(output, summary)
+    log.info("registry valid: %s", summary)
+    return summary
+
+
+def validate_sheet(
+    *, sheet: str, sources: str, excerpts: str, package: str, measure: str, subgroup: str | None, output: str
+) -> list[str]:
+    from .data import check_hash, validate_sheet as check_sheet
+    from .effects import escalc
+
+    check_hash(sheet, package)
+    registry = load_registry(sources, excerpts)
+    frame, warnings = check_sheet(sheet, measure, registry, subgroup=subgroup)
+    try:
+        escalc(measure, frame)
+    except InputError as error:
+        raise error.located(file=sheet) from None
+    for warning in warnings:
+        log.warning(warning)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(output, index=False)
+    return warnings
+
+
+# ----------------------------------------------------------------------------- effects
+
+
+def compute_effects(*, sheet: str, measure: str, add: float, to: str, output: str) -> pd.DataFrame:
+    from .data import read_csv
+    from .effects import escalc
+
+    frame = read_csv(sheet)
+    effects = escalc(measure, frame, add=add, to=to)
+    table = effects.to_frame()
+    table.insert(0, "study", frame["study"].to_numpy())
+    for column in ("year", "source_id", "subgroup"):
+        if column in frame.columns:
+            table[column] = frame[column].to_numpy()
+    table["derived"] = frame["derivation"].notna().to_numpy() if "derivation" in frame else False
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(output, index=False, float_format="%.17g")
+    return table
+
+
+# -------------------------------------------------------------------------------- pool
+
+
+def pool_analysis(
+    *,
+    sheet: str,
+    effects: str,
+    analysis: str,
+    measure: str,
+    method: str,
+    hk: bool,
+    level: float,
+    pi_type: str,
+    add: float,
+    to: str,
+    subgroup: str | None,
+    outputs: dict,
+) -> dict:
+    from .analysis import pool_frame
+    from .bias import small_study_tests
+    from .data import read_csv
+    from .sensitivity import cumulative, leave_one_out, subgroups
+
+    frame = read_csv(sheet)
+    result, eff = pool_frame(frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to)
+    pooled = result.to_dict()
+    pooled["analysis"] = analysis
+    keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
+    labels = frame["study"].to_numpy()[keep]
+    yi, vi = eff.yi[keep], eff.vi[keep]
+    model = method if method not in ("MH", "PETO") else "FE"
+    bias = small_study_tests(yi, vi, measure, model).to_dict()
+    if len(yi) >= 2:
+        l1o = leave_one_out(yi, vi, labels, model, hk=hk and model != "FE", level=level)
+        years = (
+            pd.to_numeric(frame["year"], errors="coerce").to_numpy()[keep]
+            if "year" in frame
+            else np.arange(len(yi))
+        )
+        years = np.where(np.isnan(years), np.inf, years)
+        cum = cumulative(yi, vi, labels, years, model, hk=hk and model != "FE", level=level)
+    else:
+        l1o = pd.DataFrame(columns=["omitted", "k", "estimate"])
+        cum = pd.DataFrame(columns=["added", "k", "estimate"])
+    if subgroup and subgroup in frame:
+        groups = frame[subgroup].to_numpy()[keep]
+        sub = subgroups(yi, vi, groups, measure, model, hk=hk and model != "FE", level=level).to_dict()
+    else:
+        sub = {"groups": {}, "notes": ["no subgroup column declared for this analysis"]}
+    write_json(outputs["pooled"], pooled)
+    write_json(outputs["bias"], bias)
+    write_json(outputs["subgroups"], sub)
+    l1o.to_csv(outputs["leave1out"], index=False, float_format="%.17g")
+    cum.to_csv(outputs["cumulative"], index=False, float_format="%.17g")
+    log.info("pooled %s: k=%s estimate=%s", analysis, pooled["k"], pooled["estimate"])
+    return pooled
+
+
+# ------------------------------------------------------------------------------- plots
+
+
+def make_plots(*, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str) -> dict:
+    from .effects import SCALE
+    from .plots import forest_plot, funnel_plot
+
+    table = pd.read_csv(effects)
+    table = table[np.isfinite(table["yi"]) & np.isfinite(table["vi"])]
+    result = read_json(pooled)
+    natural = {"RR": "risk ratio", "OR": "odds ratio", "PLO": "proportion", "PFT": "proportion"}
+    label = natural.get(measure, SCALE[measure])
+    alt_forest = forest_plot(
+        forest,
+        table["study"].tolist(),
+        table["yi"].to_numpy(),
+        table["vi"].to_numpy(),
+        result,
+        measure=measure,
+        title=title,
+        scale_label=label,
+        ni=table["ni"].to_numpy() if "ni" in table else None,
+    )
+    alt_funnel = funnel_plot(
+        funnel, table["yi"], table["vi"], result, measure=measure, title=title, scale_label=SCALE[measure]
+    )
+    return {"forest": alt_forest, "funnel": alt_funnel}
+
+
+# ------------------------------------------------------------------------------- grade
+
+
+def grade_analysis(
+    *,
+    sheet: str,
+    pooled: str,
+    bias: str,
+    published: str,
+    analysis: str,
+    measure: str,
+    design_kind: str,
+    indirectness: str,
+    indirectness_reason: str,
+    mid: float | None,
+    mid_source: str,
+    thresholds: dict,
+    output: str,
+) -> dict:
+    from .data import read_csv
+    from .effects import escalc
+    from .grade import GradeInputs, assess, compare_with_published
+
+    frame = read_csv(sheet)
+    result = read_json(pooled)
+    eff = escalc(measure, frame)
+    keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
+    rob = frame["rob"].fillna("").to_numpy()[keep].tolist() if "rob" in frame else [""] * int(keep.sum())
+    total_n = total_events = None
+    num = frame.apply(pd.to_numeric, errors="coerce")
+    if {"n1", "n2"} <= set(frame.columns):
+        total_n = float(np.nansum(num["n1"]) + np.nansum(num["n2"]))
+    elif "n" in frame.columns:
+        total_n = float(np.nansum(num["n"]))
+    if {"events1", "events2"} <= set(frame.columns):
+        total_events = float(np.nansum(num["events1"]) + np.nansum(num["events2"]))
+    inputs = GradeInputs(
+        analysis=analysis,
+        design_kind=design_kind,
+        measure=measure,
+        pooled=result,
+        bias=read_json(bias),
+        rob=rob,
+        weights=result.get("weights") or [],
+        total_n=total_n if total_n else None,
+        total_events=total_events if measure in ("RR", "OR", "RD") else None,
+        indirectness=indirectness,
+        indirectness_reason=indirectness_reason,
+        mid=mid,
+        mid_source=mid_source,
+    )
+    certainty = assess(inputs, thresholds)
+    pub = read_csv(published)
+    rated = pub[(pub["analysis_id"] == analysis) & pub["certainty"].notna()]
+    if len(rated):
+        row = rated.iloc[0]
+        compare_with_published(certainty, row["certainty"], row["source_id"])
+    out = certainty.to_dict()
+    write_json(output, out)
+    return out
+
+
+# ------------------------------------------------------------------------------ claims
+
+
+def judge_claims(
+    *,
+    claims: str,
+    claim_links: str,
+    analyses: dict,
+    report_url: str,
+    snapshot_date: str,
+    output: str,
+    output_jsonld: str,
+) -> list[dict]:
+    """``analyses`` maps analysis id -> {"pooled": path, "grade": path, "title": str}."""
+    from .claims import ClaimVerdict, Link, claim_review_jsonld, dumps, format_estimate, judge
+    from .data import read_csv
+
+    table = read_csv(claims)
+    links = read_csv(claim_links)
+    results = {a: (read_json(p["pooled"]), read_json(p["grade"])) for a, p in analyses.items()}
+    verdicts = []
+    for _, row in table.iterrows():
+        cid = row["id"]
+        cell = row.get("analyses")
+        linked = [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";") if a.strip()]
+        my_links = [
+            Link(r["claim_id"], r["analysis_id"], r["expected"],
+                 None if pd.isna(r.get("value")) else float(r["value"]),
+                 "" if pd.isna(r.get("note")) else r["note"])
+            for _, r in links[links["claim_id"] == cid].iterrows()
+        ]
+        for link in my_links:
+            if link.analysis_id not in linked:
+                linked.append(link.analysis_id)
+        reasons: list[str] = []
+        certainty = key = primary = None
+        if row["testable"] == "no":
+            verdict = "not testable"
+            summary = "A personal experience or a statement that published evidence cannot test."
+        else:
+            usable = [lk for lk in my_links if lk.analysis_id in results and results[lk.analysis_id][0].get("estimate") is not None]
+            if not usable:
+                verdict = "insufficient evidence"
+                have = [a for a in linked if a in results]
+                summary = (
+                    "No pooled evidence speaks directly to this claim"
+                    + (f" (related analyses: {', '.join(have)})." if have else ".")
+                )
+            else:
+                link = usable[0]
+                pooled, grade = results[link.analysis_id]
+                certainty = grade["level"]
+                primary = link.analysis_id
+                verdict, reason = judge(link, pooled, certainty)
+                key = format_estimate(pooled)
+                reasons.append(reason)
+                for other in usable[1:]:
+                    p2, g2 = results[other.analysis_id]
+                    v2, r2 = judge(other, p2, g2["level"])
+                    reasons.append(f"{other.analysis_id}: {v2} ({r2}; {g2['level']} certainty)")
+                title = analyses[link.analysis_id].get("title", link.analysis_id)
+                summary = f"{title}: {key}; {reason}; certainty {certainty}."
+        verdicts.append(
+            ClaimVerdict(
+                id=cid,
+                speaker=row["speaker"],
+                quote=row["quote"],
+                verdict=verdict,
+                certainty=certainty,
+                analyses=linked,
+                summary=summary,
+                type=row.get("type", ""),
+                number_text=None if pd.isna(row.get("number_text")) else row.get("number_text"),
+                key_number=key,
+                primary_analysis=primary,
+                reasons=reasons,
+            ).to_dict()
+        )
+    Path(output).write_text(dumps(verdicts), encoding="utf-8")
+    jsonld = [claim_review_jsonld(ClaimVerdict(**v), report_url, snapshot_date) for v in verdicts]
+    Path(output_jsonld).write_text(dumps(jsonld), encoding="utf-8")
+    return verdicts

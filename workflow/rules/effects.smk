@@ -1,0 +1,11 @@
+rule effects:
+    input:
+        "results/validated/{analysis}.csv",
+    output:
+        "results/effects/{analysis}.csv",
+    log:
+        "logs/effects/{analysis}.log",
+    params:
+        settings=analysis_settings,
+    script:
+        "../scripts/effects.py"

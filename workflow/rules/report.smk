@@ -1,0 +1,27 @@
+rule report:
+    input:
+        claims="results/claims.json",
+        pooled=analysis_outputs("pooled.json"),
+        grade=analysis_outputs("grade.json"),
+        bias=analysis_outputs("bias.json"),
+        forest=analysis_outputs("forest.svg"),
+        funnel=analysis_outputs("funnel.svg"),
+        sheets=expand("results/validated/{analysis}.csv", analysis=ANALYSES),
+        effects=expand("results/effects/{analysis}.csv", analysis=ANALYSES),
+        sources=config["sources"],
+        published=config["published"],
+        not_found=config["not_found"],
+    output:
+        report(
+            "results/report/index.html",
+            caption="../report/index.rst",
+            category="Report",
+        ),
+    log:
+        "logs/report.log",
+    params:
+        analyses=ANALYSES,
+        meta=all_analysis_meta(),
+        config=config,
+    script:
+        "../scripts/report.py"

@@ -1,0 +1,13 @@
+"""Per-study effect sizes yi, vi (rule effects)."""
+
+from rlsevidence.steps import compute_effects, snakemake_step
+
+settings = snakemake.params.settings
+with snakemake_step(snakemake.log[0]):
+    compute_effects(
+        sheet=snakemake.input[0],
+        measure=settings["measure"],
+        add=settings["add"],
+        to=settings["to"],
+        output=snakemake.output[0],
+    )

@@ -1,0 +1,13 @@
+"""Forest and funnel plots as SVG (rule plots)."""
+
+from rlsevidence.steps import make_plots, snakemake_step
+
+with snakemake_step(snakemake.log[0]):
+    make_plots(
+        effects=snakemake.input.effects,
+        pooled=snakemake.input.pooled,
+        title=snakemake.params.title,
+        measure=snakemake.params.measure,
+        forest=snakemake.output.forest,
+        funnel=snakemake.output.funnel,
+    )

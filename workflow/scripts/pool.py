@@ -1,0 +1,20 @@
+"""Pooled model, small-study tests, leave-one-out, cumulative, subgroups (rule pool)."""
+
+from rlsevidence.steps import pool_analysis, snakemake_step
+
+settings = snakemake.params.settings
+with snakemake_step(snakemake.log[0]):
+    pool_analysis(
+        sheet=snakemake.input.sheet,
+        effects=snakemake.input.effects,
+        analysis=snakemake.wildcards.analysis,
+        measure=settings["measure"],
+        method=settings["method"],
+        hk=settings["hk"],
+        level=settings["level"],
+        pi_type=settings["pi_type"],
+        add=settings["add"],
+        to=settings["to"],
+        subgroup=settings.get("subgroup"),
+        outputs=dict(snakemake.output.items()),
+    )

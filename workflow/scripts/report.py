@@ -1,0 +1,28 @@
+"""The self-contained HTML report (rule report)."""
+
+from rlsevidence.report import build_report
+from rlsevidence.steps import snakemake_step
+
+meta = snakemake.params.meta
+with snakemake_step(snakemake.log[0]):
+    build_report(
+        claims_json=snakemake.input.claims,
+        analyses={
+            analysis: {
+                "pooled": f"results/analyses/{analysis}/pooled.json",
+                "grade": f"results/analyses/{analysis}/grade.json",
+                "bias": f"results/analyses/{analysis}/bias.json",
+                "forest": f"results/analyses/{analysis}/forest.svg",
+                "funnel": f"results/analyses/{analysis}/funnel.svg",
+                "sheet": f"results/validated/{analysis}.csv",
+                "effects": f"results/effects/{analysis}.csv",
+                "meta": meta[analysis],
+            }
+            for analysis in snakemake.params.analyses
+        },
+        sources=snakemake.input.sources,
+        published=snakemake.input.published,
+        not_found=snakemake.input.not_found,
+        config=snakemake.params.config,
+        output=snakemake.output[0],
+    )

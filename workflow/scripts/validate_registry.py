@@ -1,0 +1,17 @@
+"""Check sources, excerpts, claims, claim links and published estimates (rule validate_registry)."""
+
+from rlsevidence.steps import snakemake_step, validate_registry
+
+with snakemake_step(snakemake.log[0]):
+    validate_registry(
+        sources=snakemake.input.sources,
+        excerpts=snakemake.input.excerpts,
+        claims=snakemake.input.claims,
+        claim_links=snakemake.input.claim_links,
+        published=snakemake.input.published,
+        not_found=snakemake.input.not_found,
+        article=snakemake.input.article,
+        package=snakemake.input.package,
+        analysis_ids=snakemake.params.analyses,
+        output=snakemake.output[0],
+    )
