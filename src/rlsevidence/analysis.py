@@ -54,7 +54,13 @@ def pool_frame(
         if hk:
             result.notes.append("Hartung-Knapp does not apply to a common-effect MH/Peto model.")
     else:
-        result = rma(effects, method=method, hk=hk, level=level, pi_type=pi_type)
+        single = hk and effects.k == 1
+        result = rma(effects, method=method, hk=hk and not single, level=level, pi_type=pi_type)
+        if single:
+            result.notes.append(
+                "k = 1: Hartung-Knapp needs at least two studies; the study's own Wald "
+                "interval is shown."
+            )
     return result, effects
 
 

@@ -4,7 +4,9 @@
   weighted regression of yi on its standard error with weights 1/vi (metafor's
   ``regtest(model="lm", predictor="sei")``); the coefficient of the standard error is Egger's
   bias "intercept" (the intercept of the standard normal deviate on precision), the
-  regression's intercept the limit estimate. Fitted with statsmodels' WLS.
+  regression's intercept the limit estimate. Closed-form weighted least squares (the tests
+  check it against statsmodels' WLS and metafor; statsmodels is not imported here because
+  every workflow job pays for its imports).
 - Begg & Mazumdar (1994), Biometrics 50:1088-1101: Kendall's tau between standardised effects
   and variances (metafor's ``ranktest``: exact p-value when there are no ties).
 - Duval & Tweedie (2000), Biometrics 56:455-463 / JASA 95:89-98: trim-and-fill with the L0
@@ -19,9 +21,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import stats
 
+from . import distributions as dist
 from .errors import InputError
 from .pooling import INVERSE_VARIANCE_METHODS, rma
 from .regression import meta_regression
@@ -79,14 +80,20 @@ def egger_test(yi, vi) -> EggerResult:
     y, v = np.asarray(yi, float), np.asarray(vi, float)
     if len(y) < 3:
         return EggerResult(None, None, None, None, None)
-    X = sm.add_constant(np.sqrt(v), has_constant="add")
-    fit = sm.WLS(y, X, weights=1 / v).fit()
+    X = np.column_stack([np.ones(len(y)), np.sqrt(v)])
+    w = 1 / v
+    xtwx_inv = np.linalg.inv(X.T @ (w[:, None] * X))
+    beta = xtwx_inv @ X.T @ (w * y)
+    df = len(y) - 2
+    sigma2 = float(np.sum(w * (y - X @ beta) ** 2)) / df
+    se = np.sqrt(np.diag(xtwx_inv) * sigma2)
+    t = float(beta[1] / se[1])
     return EggerResult(
-        t=float(fit.tvalues[1]),
-        df=int(fit.df_resid),
-        pvalue=float(fit.pvalues[1]),
-        intercept=float(fit.params[1]),
-        limit_estimate=float(fit.params[0]),
+        t=t,
+        df=df,
+        pvalue=float(2 * dist.t_sf(abs(t), df)),
+        intercept=float(beta[1]),
+        limit_estimate=float(beta[0]),
     )
 
 
@@ -99,6 +106,8 @@ def begg_test(yi, vi) -> BeggResult:
     theta = np.sum(w * y) / np.sum(w)
     v_star = v - 1 / np.sum(w)
     y_star = (y - theta) / np.sqrt(v_star)
+    from scipy import stats
+
     ties = len(np.unique(y_star)) < len(y_star) or len(np.unique(v)) < len(v)
     method = "asymptotic" if ties else "exact"
     result = stats.kendalltau(y_star, v, method=method)
@@ -127,19 +136,18 @@ def trim_and_fill(yi, vi, method="REML", side: str | None = None, max_iter=100) 
             raise InputError("trim-and-fill did not converge")
         beta = rma(yi=ys[: k - k0], vi=vs[: k - k0], method=method).estimate
         centred = ys - beta
-        ranks = stats.rankdata(np.abs(centred), method="ordinal")
+        ranks = np.empty(k)
+        ranks[np.argsort(np.abs(centred), kind="stable")] = np.arange(1, k + 1)
         signed = np.sign(centred) * ranks
         s_r = np.sum(signed[signed > 0])
         k0 = max(0, round((4 * s_r - k * (k + 1)) / (2 * k - 1)))
     if k0 == 0:
         full = rma(yi=y, vi=v, method=method)
         return TrimFillResult(0, side, full.estimate, full.se, full.ci_lower, full.ci_upper)
+    # The k0 most extreme studies mirrored about the trimmed estimate (2 beta - y on the
+    # working scale), then put back on the original scale.
     centred = ys - beta
-    filled = -(centred[k - k0 :]) if side == "left" else -1 * (-(centred[k - k0 :]))
-    # metafor: yi.c <- yi - beta (left) or -(yi - beta) (right); filled = -yi.c + beta on the
-    # original scale, i.e. the mirror image of the k0 most extreme studies about beta.
     mirrored = flip * (beta - centred[k - k0 :])
-    del filled
     y_all = np.concatenate([y, mirrored])
     v_all = np.concatenate([v, vs[k - k0 :]])
     full = rma(yi=y_all, vi=v_all, method=method)

@@ -85,8 +85,8 @@ def _natural(pooled: dict, key: str):
 def format_estimate(pooled: dict, scale_label: str = "") -> str:
     est = _natural(pooled, "estimate")
     lo, hi = _natural(pooled, "ci_lower"), _natural(pooled, "ci_upper")
-    if est is None:
-        return "no pooled estimate"
+    if est is None or lo is None or hi is None:
+        return "no pooled estimate" if est is None else f"{est:.3g} (no interval; k = {pooled.get('k')})"
     text = f"{est:.3g} (95% CI {lo:.3g} to {hi:.3g}; k = {pooled.get('k')})"
     return f"{scale_label} {text}".strip()
 

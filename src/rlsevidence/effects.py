@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
-
 from .errors import InputError
 
 CONTINUOUS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
@@ -140,6 +138,8 @@ def _fail_where(mask: np.ndarray, column: str, message: str, values: np.ndarray)
 
 def cmicalc(mi: np.ndarray) -> np.ndarray:
     """Exact small-sample bias correction of Hedges (1981), as metafor's ``.cmicalc``."""
+    from scipy.special import gammaln
+
     mi = np.asarray(mi, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.exp(gammaln(mi / 2) - np.log(np.sqrt(mi / 2)) - gammaln((mi - 1) / 2))

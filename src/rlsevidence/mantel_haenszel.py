@@ -15,7 +15,7 @@ they are). As in metafor, the heterogeneity test uses the study-level estimates 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from . import distributions as dist
 
 from .effects import escalc
 from .errors import InputError
@@ -37,7 +37,7 @@ def _heterogeneity(yi, vi, beta):
     k_yi = len(yi)
     if k_yi > 1:
         q = max(0.0, float(np.sum((yi - beta) ** 2 / vi)))
-        q_p = float(stats.chi2.sf(q, k_yi - 1))
+        q_p = float(dist.chi2_sf(q, k_yi - 1))
         i2 = max(0.0, 100 * (q - (k_yi - 1)) / q) if q > 0 else 0.0
         h2 = q / (k_yi - 1)
     else:
@@ -46,7 +46,7 @@ def _heterogeneity(yi, vi, beta):
 
 
 def _result(measure, method, k, beta, se, level, q, q_p, i2, h2, k_yi, notes):
-    z = stats.norm.isf((1 - level / 100) / 2)
+    z = float(dist.norm_isf((1 - level / 100) / 2))
     finite = beta is not None and np.isfinite(beta) and se is not None and np.isfinite(se)
     lower = beta - z * se if finite else None
     upper = beta + z * se if finite else None
@@ -60,7 +60,7 @@ def _result(measure, method, k, beta, se, level, q, q_p, i2, h2, k_yi, notes):
         se=float(se) if finite else None,
         ci_lower=lower,
         ci_upper=upper,
-        pvalue=float(2 * stats.norm.sf(abs(beta / se))) if finite else None,
+        pvalue=float(2 * dist.norm_sf(abs(beta / se))) if finite else None,
         tau2=None,
         tau2_ci_lower=None,
         tau2_ci_upper=None,
@@ -155,7 +155,7 @@ def rma_peto(frame, *, level: float = 95.0) -> MetaResult:
     Vn = np.where(V > 0, V, np.nan)
     q = max(0.0, float(np.nansum((ai - E) ** 2 / Vn) - np.sum(ai - E) ** 2 / np.nansum(Vn)))
     if k_pos > 1:
-        q_p = float(stats.chi2.sf(q, k_yi - 1))
+        q_p = float(dist.chi2_sf(q, k_yi - 1))
         i2 = max(0.0, 100 * (q - (k_yi - 1)) / q) if q > 0 else 0.0
         h2 = q / (k_yi - 1)
     else:

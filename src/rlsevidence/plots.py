@@ -1,4 +1,11 @@
-"""Forest and funnel plots (seaborn/matplotlib), colour-blind safe, byte-stable SVG."""
+"""Forest and funnel plots with matplotlib in seaborn's colour-blind style, byte-stable SVG.
+
+The per-analysis plots use the seaborn styles that matplotlib ships
+(``seaborn-v0_8-whitegrid`` and seaborn's ``colorblind`` palette, Wong 2011, Nat Methods
+8:441) rather than importing seaborn: every workflow job is a fresh Python process and
+seaborn's import (it pulls in scipy.stats) would double each plot job's run time. seaborn
+itself draws the one cross-analysis figure of the report (:func:`evidence_map`).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +16,32 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
 
 from .effects import backtransform  # noqa: E402
 
-PALETTE = sns.color_palette("colorblind")
+STYLE = ["seaborn-v0_8-whitegrid", "seaborn-v0_8-colorblind"]
+#: seaborn's "colorblind" palette (the same values as seaborn.color_palette("colorblind")).
+PALETTE = [
+    "#0173b2",
+    "#de8f05",
+    "#029e73",
+    "#d55e00",
+    "#cc78bc",
+    "#ca9161",
+    "#fbafe4",
+    "#949494",
+    "#ece133",
+    "#56b4e9",
+]
 NULL_VALUE = {"RR": 1.0, "OR": 1.0, "MD": 0.0, "SMD": 0.0, "RD": 0.0, "GEN": 0.0}
 
-matplotlib.rcParams.update(
-    {
+RC = {
         "svg.hashsalt": "rls-evidence",
         "svg.fonttype": "none",
         "font.family": "DejaVu Sans",
         "font.size": 9,
-    }
-)
+}
+matplotlib.rcParams.update(RC)
 
 
 def _natural(measure, values, ni=None):
@@ -54,7 +72,8 @@ def forest_plot(
     ni=None,
 ) -> str:
     """Draw a forest plot; return its alt text."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, rc={"svg.hashsalt": "rls-evidence"})
+    plt.style.use(STYLE)
+    matplotlib.rcParams.update(RC)
     y = np.asarray(yi, float)
     se = np.sqrt(np.asarray(vi, float))
     z = 1.959963984540054
@@ -109,7 +128,8 @@ def forest_plot(
 
 def funnel_plot(path, yi, vi, pooled: dict, *, measure: str, title: str, scale_label: str) -> str:
     """Funnel plot of effect against standard error with pseudo 95% limits; return alt text."""
-    sns.set_theme(style="whitegrid", palette=PALETTE)
+    plt.style.use(STYLE)
+    matplotlib.rcParams.update(RC)
     y = np.asarray(yi, float)
     se = np.sqrt(np.asarray(vi, float))
     fig, ax = plt.subplots(figsize=(5.5, 4.2))

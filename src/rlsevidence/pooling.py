@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
+from . import distributions as dist
 
 from .effects import PROPORTION_MEASURES, RATIO_MEASURES, EffectSizes, backtransform
 from .errors import InputError
@@ -408,20 +408,20 @@ def rma_batch(
         se = np.sqrt(vb)
         with np.errstate(invalid="ignore", divide="ignore"):
             statistic = mu / se
-            pvalue = np.where(dfs > 0, 2 * stats.t.sf(np.abs(statistic), np.maximum(dfs, 1)), np.nan)
-            crit = np.where(dfs > 0, stats.t.isf(alpha / 2, np.maximum(dfs, 1)), np.nan)
+            pvalue = np.where(dfs > 0, 2 * dist.t_sf(np.abs(statistic), np.maximum(dfs, 1)), np.nan)
+            crit = np.where(dfs > 0, dist.t_isf(alpha / 2, np.maximum(dfs, 1)), np.nan)
     else:
         se = np.sqrt(vb)
         statistic = mu / se
-        pvalue = 2 * stats.norm.sf(np.abs(statistic))
-        crit = np.full(n, stats.norm.isf(alpha / 2))
+        pvalue = 2 * dist.norm_sf(np.abs(statistic))
+        crit = np.full(n, float(dist.norm_isf(alpha / 2)))
     ci_lower = mu - crit * se
     ci_upper = mu + crit * se
     # Heterogeneity from the common-effect weights.
     w0, sw0, _, _, q = _weighted(y, v, np.zeros(n), mask)
     trp = sw0 - (w0**2).sum(axis=1) / sw0
     with np.errstate(invalid="ignore", divide="ignore"):
-        q_pvalue = np.where(dfs > 0, stats.chi2.sf(q, np.maximum(dfs, 1)), 1.0)
+        q_pvalue = np.where(dfs > 0, dist.chi2_sf(q, np.maximum(dfs, 1)), 1.0)
         if method == "FE":
             i2 = np.where(dfs > 0, np.maximum(0.0, 100 * (q - dfs) / q), 0.0)
             i2 = np.where(np.isfinite(i2), i2, 0.0)
@@ -434,15 +434,15 @@ def rma_batch(
     # Prediction interval.
     if pi_type == "higgins":
         with np.errstate(invalid="ignore"):
-            pcrit = np.where(k >= 3, stats.t.isf(alpha / 2, np.maximum(k - 2, 1)), np.nan)
+            pcrit = np.where(k >= 3, dist.t_isf(alpha / 2, np.maximum(k - 2, 1)), np.nan)
     else:
         pcrit = crit
     half = pcrit * np.sqrt(se**2 + tau2_fit)
     pi_lower, pi_upper = mu - half, mu + half
     if tau2_ci and method != "FE":
         df_chi = np.maximum(dfs, 1)
-        crit_upper = stats.chi2.isf(alpha / 2, df_chi)
-        crit_lower = stats.chi2.ppf(alpha / 2, df_chi)
+        crit_upper = dist.chi2_isf(alpha / 2, df_chi)
+        crit_lower = dist.chi2_ppf(alpha / 2, df_chi)
         tau2_max = np.maximum(100.0, 10 * tau2_fit)
         lo, hi, ci_conv = _qprofile(y, v, mask, k, crit_lower, crit_upper, tau2_max)
     else:

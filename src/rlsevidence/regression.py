@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from . import distributions as dist
 
-from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD
+from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD, _mad
 
 
 @dataclass
@@ -56,9 +56,11 @@ def _estimate_tau2(y, v, X, method):
 
         if q(0.0) < 0:
             return 0.0, True
-        upper = max(100.0, 10 * float(stats.median_abs_deviation(y, scale="normal")) ** 2)
+        upper = max(100.0, 10 * float(_mad(y[None, :], np.isfinite(y)[None, :])[0]) ** 2)
         if q(upper) > 0:
             return float("nan"), False
+        from scipy import optimize
+
         return optimize.brentq(q, 0.0, upper, xtol=1e-14, rtol=1e-14), True
     if method in ("ML", "REML"):
         tau2 = max(0.0, tau2_he)
@@ -103,9 +105,9 @@ def meta_regression(yi, vi, X, method="REML", *, hk=False) -> RegressionFit:
     qm = float(b @ np.linalg.inv(vb[1:, 1:]) @ b) if m > 0 else float("nan")
     if hk:
         qm = qm / m
-        pvalue = float(stats.f.sf(qm, m, k - p))
+        pvalue = float(dist.f_sf(qm, m, k - p))
         df = (m, k - p)
     else:
-        pvalue = float(stats.chi2.sf(qm, m))
+        pvalue = float(dist.chi2_sf(qm, m))
         df = (m, None)
     return RegressionFit(beta, vb, float(tau2), qm, df, pvalue, converged)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from . import distributions as dist
 
 from .pooling import _clean, rma, rma_batch
 from .regression import meta_regression
@@ -106,7 +106,7 @@ def subgroups(yi, vi, groups, measure="GEN", method="REML", hk=False, level=95.0
         {n: f.to_dict() for n, f in fits.items()},
         between.q,
         len(usable) - 1,
-        float(stats.chi2.sf(between.q, len(usable) - 1)),
+        float(dist.chi2_sf(between.q, len(usable) - 1)),
         mixed_qm,
         mixed_df,
         mixed_p,
