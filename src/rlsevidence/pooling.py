@@ -234,12 +234,8 @@ def _tau2_fisher(y, v, mask, k, reml):
         py = w * resid
         ypppy = (py**2).sum(axis=1)
         sw2 = (w**2).sum(axis=1)
-        if reml:
-            trp = sw - sw2 / sw
-            trpp = sw2 - 2 * (w**3).sum(axis=1) / sw + sw2**2 / sw**2
-            adj = (ypppy - trp) / trpp
-        else:
-            adj = (ypppy - sw) / sw2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adj = _fisher_step(ypppy, w, sw, sw2, reml)
         adj = np.where(np.isfinite(adj), adj, 0.0)
         # Step halving keeps tau2 + adj >= 0.
         for _ in range(60):
@@ -259,6 +255,15 @@ def _tau2_fisher(y, v, mask, k, reml):
     stuck = converged & (ll0 - ll > np.finfo(float).eps ** 0.25) & (tau2 > 1e-5)
     tau2 = np.where(stuck, 0.0, tau2)
     return np.maximum(tau2, 0.0), iterations, converged
+
+
+def _fisher_step(ypppy, w, sw, sw2, reml):
+    """Fisher scoring step for REML ((y'PPy - tr P) / tr PP) or ML ((y'PPy - sum w) / sum w^2)."""
+    if reml:
+        trp = sw - sw2 / sw
+        trpp = sw2 - 2 * (w**3).sum(axis=1) / sw + sw2**2 / sw**2
+        return (ypppy - trp) / trpp
+    return (ypppy - sw) / sw2
 
 
 def _loglik(y, v, mask, k, tau2, reml):
