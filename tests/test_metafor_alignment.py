@@ -103,7 +103,9 @@ def test_pool_matches_metafor(case):
     if theirs.get("backtransformed"):
         problems += [
             "backtransformed " + p
-            for p in mismatches(ours["backtransformed"], theirs["backtransformed"], theirs["backtransformed"])
+            for p in mismatches(
+                ours["backtransformed"], theirs["backtransformed"], theirs["backtransformed"]
+            )
         ]
     assert not problems, "\n".join(problems)
 
@@ -129,13 +131,17 @@ def test_small_study_tests_match_metafor(case):
         effects = escalc(case["measure"], pd.DataFrame(case["data"]))
         yi, vi = effects.yi, effects.vi
     egger = egger_test(yi, vi).__dict__
-    assert not mismatches(egger, case["egger"], ("t", "df", "pvalue", "intercept", "limit_estimate"))
+    assert not mismatches(
+        egger, case["egger"], ("t", "df", "pvalue", "intercept", "limit_estimate")
+    )
     begg = begg_test(yi, vi).__dict__
     assert not mismatches(begg, case["begg"], ("tau", "pvalue"))
     fill = trim_and_fill(yi, vi, case["method"])
     assert fill.k0 == case["trimfill"]["k0"]
     assert fill.side == case["trimfill"]["side"]
-    assert not mismatches(fill.__dict__, case["trimfill"], ("estimate", "se", "ci_lower", "ci_upper"))
+    assert not mismatches(
+        fill.__dict__, case["trimfill"], ("estimate", "se", "ci_lower", "ci_upper")
+    )
 
 
 L1O_CASES = _cases("leave1out")
@@ -146,7 +152,9 @@ def test_leave_one_out_matches_metafor(case):
     effects = escalc(case["measure"], pd.DataFrame(case["data"]))
     table = leave_one_out(effects.yi, effects.vi, range(len(effects.yi)), case["method"])
     for ours, theirs in zip(table.to_dict("records"), case["rows"], strict=True):
-        assert not mismatches(ours, theirs, ("estimate", "se", "ci_lower", "ci_upper", "pvalue", "tau2", "i2", "q"))
+        assert not mismatches(
+            ours, theirs, ("estimate", "se", "ci_lower", "ci_upper", "pvalue", "tau2", "i2", "q")
+        )
 
 
 CUM_CASES = _cases("cumulative")
@@ -158,7 +166,9 @@ def test_cumulative_matches_metafor(case):
     table = cumulative(effects.yi, effects.vi, range(len(effects.yi)), case["year"], case["method"])
     assert list(table["added"]) == case["order_index"]
     for ours, theirs in zip(table.to_dict("records"), case["rows"], strict=True):
-        assert not mismatches(ours, theirs, ("estimate", "se", "ci_lower", "ci_upper", "pvalue", "tau2", "i2", "q"))
+        assert not mismatches(
+            ours, theirs, ("estimate", "se", "ci_lower", "ci_upper", "pvalue", "tau2", "i2", "q")
+        )
 
 
 SUB_CASES = _cases("subgroup")
@@ -167,7 +177,9 @@ SUB_CASES = _cases("subgroup")
 @pytest.mark.parametrize("case", SUB_CASES, ids=[c["id"] for c in SUB_CASES])
 def test_subgroups_match_metafor(case):
     effects = escalc(case["measure"], pd.DataFrame(case["data"]))
-    result = subgroups(effects.yi, effects.vi, case["group"], case["measure"], case["method"]).to_dict()
+    result = subgroups(
+        effects.yi, effects.vi, case["group"], case["measure"], case["method"]
+    ).to_dict()
     for name, group in case["groups"].items():
         assert not mismatches(result["groups"][name], group["result"], POOL_KEYS), name
     assert close(result["between_q"], case["between"]["q"])

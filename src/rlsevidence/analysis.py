@@ -48,8 +48,10 @@ def pool_frame(
         frame_num = frame.reset_index(drop=True)[["events1", "n1", "events2", "n2"]].apply(
             pd.to_numeric
         )
-        result = rma_mh(frame_num, measure, level=level, add=add) if method == "MH" else rma_peto(
-            frame_num, level=level
+        result = (
+            rma_mh(frame_num, measure, level=level, add=add)
+            if method == "MH"
+            else rma_peto(frame_num, level=level)
         )
         if hk:
             result.notes.append("Hartung-Knapp does not apply to a common-effect MH/Peto model.")

@@ -86,7 +86,11 @@ def format_estimate(pooled: dict, scale_label: str = "") -> str:
     est = _natural(pooled, "estimate")
     lo, hi = _natural(pooled, "ci_lower"), _natural(pooled, "ci_upper")
     if est is None or lo is None or hi is None:
-        return "no pooled estimate" if est is None else f"{est:.3g} (no interval; k = {pooled.get('k')})"
+        return (
+            "no pooled estimate"
+            if est is None
+            else f"{est:.3g} (no interval; k = {pooled.get('k')})"
+        )
     text = f"{est:.3g} (95% CI {lo:.3g} to {hi:.3g}; k = {pooled.get('k')})"
     return f"{scale_label} {text}".strip()
 
@@ -105,15 +109,26 @@ def judge(link: Link, pooled: dict, certainty: str) -> tuple[str, str]:
         plo, phi = _natural(pooled, "pi_lower"), _natural(pooled, "pi_upper")
         if nlo <= link.value <= nhi:
             verdict = "supported" if level >= 3 else "partly supported"
-            return verdict, f"the claimed {link.value:g} lies inside the 95% CI ({nlo:.3g} to {nhi:.3g})"
-        if plo is not None and phi is not None and plo <= link.value <= phi and pooled.get("k", 0) > 1:
+            return (
+                verdict,
+                f"the claimed {link.value:g} lies inside the 95% CI ({nlo:.3g} to {nhi:.3g})",
+            )
+        if (
+            plo is not None
+            and phi is not None
+            and plo <= link.value <= phi
+            and pooled.get("k", 0) > 1
+        ):
             return (
                 "partly supported",
                 f"the claimed {link.value:g} lies outside the 95% CI ({nlo:.3g} to {nhi:.3g}) "
                 f"but inside the prediction interval ({plo:.3g} to {phi:.3g})",
             )
         verdict = "contradicted" if level >= 2 else "not supported"
-        return verdict, f"the claimed {link.value:g} lies outside the 95% CI ({nlo:.3g} to {nhi:.3g})"
+        return (
+            verdict,
+            f"the claimed {link.value:g} lies outside the 95% CI ({nlo:.3g} to {nhi:.3g})",
+        )
     null = _null(measure)
     if null is None:
         return "insufficient evidence", "a direction claim needs a comparative analysis"
@@ -123,7 +138,10 @@ def judge(link: Link, pooled: dict, certainty: str) -> tuple[str, str]:
         opposes = below if link.expected == "greater" else above
         if agrees:
             verdict = "supported" if level >= 3 else "partly supported"
-            return verdict, f"the 95% CI lies wholly on the claimed side of no effect ({certainty} certainty)"
+            return (
+                verdict,
+                f"the 95% CI lies wholly on the claimed side of no effect ({certainty} certainty)",
+            )
         if opposes:
             verdict = "contradicted" if level >= 2 else "not supported"
             return verdict, "the 95% CI lies wholly on the opposite side of no effect"

@@ -320,7 +320,11 @@ def validate_sheet(
                 row=i + 1,
                 column="rob",
             )
-        if "design" in frame.columns and not pd.isna(row["design"]) and row["design"] not in DESIGNS:
+        if (
+            "design" in frame.columns
+            and not pd.isna(row["design"])
+            and row["design"] not in DESIGNS
+        ):
             raise InputError(
                 f"unknown design {row['design']!r}", file=str(path), row=i + 1, column="design"
             )
@@ -417,7 +421,11 @@ def build_datapackage(root: str | Path) -> dict:
         elif path.suffix in (".json", ".jsonl"):
             resources.append(
                 {
-                    "name": path.relative_to(root).as_posix().replace("/", "-").replace("_", "-").replace(".", "-"),
+                    "name": path.relative_to(root)
+                    .as_posix()
+                    .replace("/", "-")
+                    .replace("_", "-")
+                    .replace(".", "-"),
                     "path": path.relative_to(root).as_posix(),
                     "format": path.suffix.lstrip("."),
                     "hash": f"sha256:{sha256(path)}",

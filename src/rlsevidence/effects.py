@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
 from .errors import InputError
 
 CONTINUOUS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
@@ -124,9 +125,7 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
     bad = converted.isna() & values.notna() & (values.astype(str).str.strip() != "")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            f"not a number: {values.iloc[row]!r}", row=row + 1, column=column
-        )
+        raise InputError(f"not a number: {values.iloc[row]!r}", row=row + 1, column=column)
     return converted.to_numpy(dtype=float)
 
 

@@ -15,8 +15,8 @@ they are). As in metafor, the heterogeneity test uses the study-level estimates 
 from __future__ import annotations
 
 import numpy as np
-from . import distributions as dist
 
+from . import distributions as dist
 from .effects import escalc
 from .errors import InputError
 from .pooling import MetaResult, attach_backtransform
@@ -127,7 +127,10 @@ def rma_mh(frame, measure: str = "OR", *, level: float = 95.0, add: float = 0.5)
         beta = np.sum(ai * (n2 / N) - ci * (n1 / N)) / denom
         se = np.sqrt(
             (
-                beta * np.sum(ci * (n1 / N) ** 2 - ai * (n2 / N) ** 2 + (n1 / N) * (n2 / N) * (n2 - n1) / 2)
+                beta
+                * np.sum(
+                    ci * (n1 / N) ** 2 - ai * (n2 / N) ** 2 + (n1 / N) * (n2 / N) * (n2 - n1) / 2
+                )
                 + np.sum(ai * (n2 - ci) / N + ci * (n1 - ai) / N) / 2
             )
             / denom**2

@@ -36,10 +36,10 @@ PALETTE = [
 NULL_VALUE = {"RR": 1.0, "OR": 1.0, "MD": 0.0, "SMD": 0.0, "RD": 0.0, "GEN": 0.0}
 
 RC = {
-        "svg.hashsalt": "rls-evidence",
-        "svg.fonttype": "none",
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
+    "svg.hashsalt": "rls-evidence",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
 }
 matplotlib.rcParams.update(RC)
 
@@ -111,12 +111,9 @@ def forest_plot(
     ax.set_title(title, loc="left", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False, fontsize=8)
     ax.set_ylim(-0.3, k + 3.8)
-    alt = (
-        f"Forest plot of {k} {'study' if k == 1 else 'studies'} for {title}: "
-        + "; ".join(
-            f"{lab} {p:.3g} (95% CI {a:.3g} to {b:.3g})"
-            for lab, p, a, b in zip(labels, point, lo, hi, strict=True)
-        )
+    alt = f"Forest plot of {k} {'study' if k == 1 else 'studies'} for {title}: " + "; ".join(
+        f"{lab} {p:.3g} (95% CI {a:.3g} to {b:.3g})"
+        for lab, p, a, b in zip(labels, point, lo, hi, strict=True)
     )
     if est is not None and pooled.get("ci_lower") is not None:
         bt = pooled.get("backtransformed") or {}

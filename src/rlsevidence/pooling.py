@@ -31,8 +31,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from . import distributions as dist
 
+from . import distributions as dist
 from .effects import PROPORTION_MEASURES, RATIO_MEASURES, EffectSizes, backtransform
 from .errors import InputError
 
@@ -184,8 +184,10 @@ def _qprofile_root(y, v, mask, target, lower, upper, active):
         inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
         new = np.where(inside, newton, 0.5 * (lo + hi))
         step = np.abs(new - x)
-        converged = (step <= TAU2_THRESHOLD * np.maximum(1.0, np.abs(x))) | (f == 0) | (
-            hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi))
+        converged = (
+            (step <= TAU2_THRESHOLD * np.maximum(1.0, np.abs(x)))
+            | (f == 0)
+            | (hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi)))
         )
         x = np.where(done, x, new)
         iterations = iterations + (~done)
@@ -531,7 +533,9 @@ def rma(
     notes = []
     tau2 = _f(b["tau2"]) if random else None
     if random and tau2 is not None and tau2 == 0:
-        notes.append("tau² estimated as 0: the random-effects model equals the common-effect model.")
+        notes.append(
+            "tau² estimated as 0: the random-effects model equals the common-effect model."
+        )
     if k == 1:
         notes.append("k = 1: nothing is pooled; heterogeneity cannot be estimated.")
     elif k == 2 and random:

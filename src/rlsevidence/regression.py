@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from . import distributions as dist
 
+from . import distributions as dist
 from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD, _mad
 
 

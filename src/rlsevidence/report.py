@@ -18,7 +18,16 @@ from markupsafe import Markup
 from .claims import VERDICTS
 from .steps import read_json
 
-PACKAGES = ("rlsevidence", "numpy", "scipy", "pandas", "statsmodels", "matplotlib", "seaborn", "snakemake")
+PACKAGES = (
+    "rlsevidence",
+    "numpy",
+    "scipy",
+    "pandas",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "snakemake",
+)
 
 
 def software_versions() -> dict:
@@ -41,7 +50,9 @@ def _inline_svg(path: str | Path) -> Markup:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: ("" if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [
+        {k: ("" if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")
+    ]
 
 
 def _total_participants(sheet: pd.DataFrame) -> float | None:
@@ -82,7 +93,10 @@ def build_report(
 
     claims = read_json(claims_json)
     source_table = read_csv(sources).set_index("source_id")
-    source_map = {sid: {k: ("" if pd.isna(v) else v) for k, v in row.items()} for sid, row in source_table.iterrows()}
+    source_map = {
+        sid: {k: ("" if pd.isna(v) else v) for k, v in row.items()}
+        for sid, row in source_table.iterrows()
+    }
     published_rows = _records(read_csv(published))
     sections = []
     for analysis_id, paths in analyses.items():

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from . import distributions as dist
 
+from . import distributions as dist
 from .pooling import _clean, rma, rma_batch
 from .regression import meta_regression
 
@@ -91,7 +91,9 @@ def subgroups(yi, vi, groups, measure="GEN", method="REML", hk=False, level=95.0
     usable = [n for n in names if fits[n].se]
     if len(usable) < 2:
         notes.append("fewer than two subgroups with an estimate: no test of differences.")
-        return SubgroupResult({n: f.to_dict() for n, f in fits.items()}, None, None, None, notes=notes)
+        return SubgroupResult(
+            {n: f.to_dict() for n, f in fits.items()}, None, None, None, notes=notes
+        )
     est = np.array([fits[n].estimate for n in usable])
     se = np.array([fits[n].se for n in usable])
     between = rma(yi=est, vi=se**2, method="FE")

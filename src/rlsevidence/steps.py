@@ -60,7 +60,9 @@ def snakemake_step(log_path: str | Path):
 # ---------------------------------------------------------------------------- validate
 
 
-def load_registry(sources: str, excerpts: str, claims: str | None = None, article: str | None = None):
+def load_registry(
+    sources: str, excerpts: str, claims: str | None = None, article: str | None = None
+):
     from .data import Registry, load_claims, load_excerpts, load_sources
 
     registry = Registry(load_sources(sources), load_excerpts(excerpts))
@@ -119,7 +121,10 @@ def validate_registry(
     for i, row in links.iterrows():
         if row["claim_id"] not in claim_ids:
             raise InputError(
-                f"unknown claim id {row['claim_id']!r}", file=claim_links, row=i + 1, column="claim_id"
+                f"unknown claim id {row['claim_id']!r}",
+                file=claim_links,
+                row=i + 1,
+                column="claim_id",
             )
         if row["analysis_id"] not in known:
             raise InputError(
@@ -146,7 +151,10 @@ def validate_registry(
     for i, row in pub.iterrows():
         if row["source_id"] not in registry.source_ids:
             raise InputError(
-                f"unknown source id {row['source_id']!r}", file=published, row=i + 1, column="source_id"
+                f"unknown source id {row['source_id']!r}",
+                file=published,
+                row=i + 1,
+                column="source_id",
             )
         if pd.isna(row.get("quote")):
             raise InputError("empty provenance", file=published, row=i + 1, column="quote")
@@ -164,9 +172,17 @@ def validate_registry(
 
 
 def validate_sheet(
-    *, sheet: str, sources: str, excerpts: str, package: str, measure: str, subgroup: str | None, output: str
+    *,
+    sheet: str,
+    sources: str,
+    excerpts: str,
+    package: str,
+    measure: str,
+    subgroup: str | None,
+    output: str,
 ) -> list[str]:
-    from .data import check_hash, validate_sheet as check_sheet
+    from .data import check_hash
+    from .data import validate_sheet as check_sheet
     from .effects import escalc
 
     check_hash(sheet, package)
@@ -227,7 +243,9 @@ def pool_analysis(
     from .sensitivity import cumulative, leave_one_out, subgroups
 
     frame = read_csv(sheet)
-    result, eff = pool_frame(frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to)
+    result, eff = pool_frame(
+        frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to
+    )
     pooled = result.to_dict()
     pooled["analysis"] = analysis
     keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
@@ -249,7 +267,9 @@ def pool_analysis(
         cum = pd.DataFrame(columns=["added", "k", "estimate"])
     if subgroup and subgroup in frame:
         groups = frame[subgroup].to_numpy()[keep]
-        sub = subgroups(yi, vi, groups, measure, model, hk=hk and model != "FE", level=level).to_dict()
+        sub = subgroups(
+            yi, vi, groups, measure, model, hk=hk and model != "FE", level=level
+        ).to_dict()
     else:
         sub = {"groups": {}, "notes": ["no subgroup column declared for this analysis"]}
     write_json(outputs["pooled"], pooled)
@@ -264,7 +284,9 @@ def pool_analysis(
 # ------------------------------------------------------------------------------- plots
 
 
-def make_plots(*, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str) -> dict:
+def make_plots(
+    *, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str
+) -> dict:
     from .effects import SCALE
     from .plots import forest_plot, funnel_plot
 
@@ -285,7 +307,13 @@ def make_plots(*, effects: str, pooled: str, title: str, measure: str, forest: s
         ni=table["ni"].to_numpy() if "ni" in table else None,
     )
     alt_funnel = funnel_plot(
-        funnel, table["yi"], table["vi"], result, measure=measure, title=title, scale_label=SCALE[measure]
+        funnel,
+        table["yi"],
+        table["vi"],
+        result,
+        measure=measure,
+        title=title,
+        scale_label=SCALE[measure],
     )
     return {"forest": alt_forest, "funnel": alt_funnel}
 
@@ -317,7 +345,11 @@ def grade_analysis(
     result = read_json(pooled)
     eff = escalc(measure, frame)
     keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
-    rob = frame["rob"].fillna("").to_numpy()[keep].tolist() if "rob" in frame else [""] * int(keep.sum())
+    rob = (
+        frame["rob"].fillna("").to_numpy()[keep].tolist()
+        if "rob" in frame
+        else [""] * int(keep.sum())
+    )
     total_n = total_events = None
     num = frame.apply(pd.to_numeric, errors="coerce")
     if {"n1", "n2"} <= set(frame.columns):
@@ -378,9 +410,13 @@ def judge_claims(
         cell = row.get("analyses")
         linked = [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";") if a.strip()]
         my_links = [
-            Link(r["claim_id"], r["analysis_id"], r["expected"],
-                 None if pd.isna(r.get("value")) else float(r["value"]),
-                 "" if pd.isna(r.get("note")) else r["note"])
+            Link(
+                r["claim_id"],
+                r["analysis_id"],
+                r["expected"],
+                None if pd.isna(r.get("value")) else float(r["value"]),
+                "" if pd.isna(r.get("note")) else r["note"],
+            )
             for _, r in links[links["claim_id"] == cid].iterrows()
         ]
         for link in my_links:
@@ -392,13 +428,17 @@ def judge_claims(
             verdict = "not testable"
             summary = "A personal experience or a statement that published evidence cannot test."
         else:
-            usable = [lk for lk in my_links if lk.analysis_id in results and results[lk.analysis_id][0].get("estimate") is not None]
+            usable = [
+                lk
+                for lk in my_links
+                if lk.analysis_id in results
+                and results[lk.analysis_id][0].get("estimate") is not None
+            ]
             if not usable:
                 verdict = "insufficient evidence"
                 have = [a for a in linked if a in results]
-                summary = (
-                    "No pooled evidence speaks directly to this claim"
-                    + (f" (related analyses: {', '.join(have)})." if have else ".")
+                summary = "No pooled evidence speaks directly to this claim" + (
+                    f" (related analyses: {', '.join(have)})." if have else "."
                 )
             else:
                 link = usable[0]

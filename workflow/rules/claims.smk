@@ -14,6 +14,8 @@ rule claims:
         jsonld="results/claims.jsonld",
     log:
         "logs/claims.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         analyses=ANALYSES,
         meta=all_analysis_meta(),

@@ -41,7 +41,7 @@ def title_of(wildcards):
 
 
 def analysis_outputs(name):
-    return expand("results/analyses/{analysis}/" + name, analysis=ANALYSES)
+    return expand("results/analyses/{analysis}/{name}", analysis=ANALYSES, name=name)
 
 
 def analysis_meta(analysis):

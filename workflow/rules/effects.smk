@@ -5,6 +5,8 @@ rule effects:
         "results/effects/{analysis}.csv",
     log:
         "logs/effects/{analysis}.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         settings=analysis_settings,
     script:

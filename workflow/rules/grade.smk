@@ -8,6 +8,8 @@ rule grade:
         "results/analyses/{analysis}/grade.json",
     log:
         "logs/grade/{analysis}.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         settings=analysis_settings,
         thresholds=config["grade"],

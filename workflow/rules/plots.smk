@@ -17,6 +17,8 @@ rule plots:
         ),
     log:
         "logs/plots/{analysis}.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         measure=measure_of,
         title=title_of,

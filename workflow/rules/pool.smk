@@ -15,6 +15,8 @@ rule pool:
         cumulative="results/analyses/{analysis}/cumulative.csv",
     log:
         "logs/pool/{analysis}.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         settings=analysis_settings,
     script:

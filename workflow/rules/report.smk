@@ -19,6 +19,8 @@ rule report:
         ),
     log:
         "logs/report.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         analyses=ANALYSES,
         meta=all_analysis_meta(),

@@ -5,6 +5,8 @@ rule validate_registry:
         "results/validated/registry.json",
     log:
         "logs/validate/registry.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         analyses=ANALYSES,
     script:
@@ -21,6 +23,8 @@ rule validate_sheet:
         "results/validated/{analysis}.csv",
     log:
         "logs/validate/{analysis}.log",
+    conda:
+        "../envs/rlsevidence.yaml"
     params:
         measure=measure_of,
         subgroup=subgroup_of,
