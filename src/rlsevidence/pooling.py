@@ -540,6 +540,11 @@ def rma(
         notes.append("k = 1: nothing is pooled; heterogeneity cannot be estimated.")
     elif k == 2 and random:
         notes.append("k = 2: tau² is very imprecise; interpret random-effects results with care.")
+    if random and k > 1 and b["tau2_ci_upper"] >= max(100.0, 10 * (tau2 or 0.0)):
+        notes.append(
+            "the upper limit of the tau² interval reached the search bound "
+            f"({b['tau2_ci_upper']:g}): read it as 'more than {b['tau2_ci_upper']:g}'."
+        )
     if not bool(b["converged"]):
         notes.append(f"the {method} estimator of tau² did not converge.")
     w = 1 / (v + (tau2 or 0.0))

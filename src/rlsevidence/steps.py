@@ -92,12 +92,15 @@ def validate_registry(
     article: str,
     package: str,
     analysis_ids: list[str],
+    sheets: list[str],
     output: str,
 ) -> dict:
     """Check sources, excerpts, claims, links and published estimates against each other."""
     from .data import check_hash, check_id, read_csv
 
     for path in (sources, excerpts, claims, claim_links, published, not_found):
+        check_hash(path, package)
+    for path in sheets:
         check_hash(path, package)
     for analysis in analysis_ids:
         check_id(analysis, "analysis id")

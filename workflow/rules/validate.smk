@@ -1,6 +1,7 @@
 rule validate_registry:
     input:
         **REGISTRY_FILES,
+        sheets=[config["analyses"][analysis]["data"] for analysis in ANALYSES],
     output:
         "results/validated/registry.json",
     log:
@@ -18,7 +19,6 @@ rule validate_sheet:
         sheet=sheet_path,
         sources=config["sources"],
         excerpts=config["excerpts"],
-        package=config["datapackage"],
     output:
         "results/validated/{analysis}.csv",
     log:
@@ -26,6 +26,9 @@ rule validate_sheet:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        # A parameter, not an input: editing one sheet updates datapackage.json, which must
+        # not re-validate every other sheet. validate_registry checks every hash anyway.
+        package=config["datapackage"],
         measure=measure_of,
         subgroup=subgroup_of,
     script:

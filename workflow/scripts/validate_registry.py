@@ -13,5 +13,6 @@ with snakemake_step(snakemake.log[0]):
         article=snakemake.input.article,
         package=snakemake.input.package,
         analysis_ids=snakemake.params.analyses,
+        sheets=list(snakemake.input.sheets),
         output=snakemake.output[0],
     )

@@ -7,7 +7,7 @@ with snakemake_step(snakemake.log[0]):
         sheet=snakemake.input.sheet,
         sources=snakemake.input.sources,
         excerpts=snakemake.input.excerpts,
-        package=snakemake.input.package,
+        package=snakemake.params.package,
         measure=snakemake.params.measure,
         subgroup=snakemake.params.subgroup,
         output=snakemake.output[0],

@@ -1,0 +1,141 @@
+"""End to end: the workflow in a temporary copy of the repository, on the vendored data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from workflow_helpers import copy_repo, snakemake
+
+pytestmark = pytest.mark.slow
+
+
+def digest(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    workdir = copy_repo(tmp_path_factory.mktemp("e2e") / "repo")
+    raw_before = digest(workdir / "data" / "raw")
+    snakemake(workdir, check=True)
+    return workdir, raw_before
+
+
+def test_sibo_pooled_matches_metafor(run):
+    workdir, _ = run
+    pooled = json.loads((workdir / "results/analyses/sibo_rls/pooled.json").read_text())
+    # R: dat <- escalc("OR", ai=c(22,30), n1i=c(32,39), ci=c(7,7), n2i=c(25,27))
+    #    res <- rma(yi, vi, data=dat, method="REML", test="knha", control=list(threshold=1e-14))
+    #    coef 1.995867261075316, se 0.260425881318929, ci -1.313157305561733 to 5.304891827712364,
+    #    tau2 0, QE 0.398303258891012; predict(res, transf=exp)$pred 7.358582073143697
+    assert pooled["k"] == 2 and pooled["measure"] == "OR" and pooled["hk"] is True
+    assert pooled["estimate"] == pytest.approx(1.995867261075316, rel=1e-9)
+    assert pooled["se"] == pytest.approx(0.260425881318929, rel=1e-9)
+    assert pooled["ci_lower"] == pytest.approx(-1.313157305561733, rel=1e-8)
+    assert pooled["ci_upper"] == pytest.approx(5.304891827712364, rel=1e-8)
+    assert pooled["tau2"] == 0 and pooled["tau2_is_zero"] is True
+    assert pooled["q"] == pytest.approx(0.398303258891012, rel=1e-9)
+    assert pooled["backtransformed"]["estimate"] == pytest.approx(7.358582073143697, rel=1e-9)
+    assert any("tau² estimated as 0" in note for note in pooled["notes"])
+
+
+def test_sibo_effect_of_weinstock_2011_from_published_counts(run):
+    workdir, _ = run
+    effects = (workdir / "results/effects/sibo_rls.csv").read_text().splitlines()
+    header = effects[0].split(",")
+    first = dict(zip(header, effects[1].split(","), strict=False))
+    # 22/32 vs 7/25 (69% vs 28% of the abstract): log OR = log((22*18)/(10*7)), var 1/22+1/10+1/7+1/18
+    assert first["study"] == "Weinstock 2011"
+    assert float(first["yi"]) == pytest.approx(1.7329189692051, rel=1e-12)
+    assert float(first["vi"]) == pytest.approx(1 / 22 + 1 / 10 + 1 / 7 + 1 / 18, rel=1e-12)
+
+
+def test_report_shows_claim_quote_numbers_estimate_and_plot(run):
+    workdir, _ = run
+    html = (workdir / "results/report/index.html").read_text()
+    assert "SIBO was diagnosed in 69% of RLS subjects compared to 28% of GPC" in html
+    assert "the breath test showed it was present in 69% of the people with restless legs syndrome" in html
+    assert "Fatriff" in html
+    assert 'id="analysis-sibo_rls"' in html and "<svg" in html
+    assert "7.36" in html  # pooled OR
+    assert "https://" not in re.sub(r'href="https?://[^"]*"', "", html).split("<script>")[1]
+
+
+def test_claims_json_has_every_claim_with_design_keys(run):
+    workdir, _ = run
+    claims = json.loads((workdir / "results/claims.json").read_text())
+    raw = (workdir / "data/raw/claims.csv").read_text().splitlines()
+    assert len(claims) == len(raw) - 1 - sum(1 for line in raw[1:] if not line.startswith("c"))
+    for claim in claims:
+        assert {"id", "speaker", "quote", "verdict", "certainty", "analyses", "summary"} <= set(claim)
+    jsonld = json.loads((workdir / "results/claims.jsonld").read_text())
+    assert jsonld[0]["@type"] == "ClaimReview"
+
+
+def test_raw_data_unchanged_and_nothing_left_to_do(run):
+    workdir, raw_before = run
+    assert digest(workdir / "data" / "raw") == raw_before
+    dry = snakemake(workdir, "-n")
+    assert dry.returncode == 0
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_two_runs_give_identical_results(run):
+    workdir, _ = run
+    targets = [
+        "results/analyses/iron_irls/pooled.json",
+        "results/analyses/iron_irls/forest.svg",
+        "results/analyses/iron_irls/grade.json",
+        "results/claims.json",
+        "results/report/index.html",
+    ]
+    before = {t: (workdir / t).read_bytes() for t in targets}
+    for target in targets:
+        (workdir / target).unlink()
+    snakemake(workdir, check=True)
+    for target in targets:
+        assert (workdir / target).read_bytes() == before[target], target
+
+
+def test_touching_a_sheet_without_changing_it_reruns_nothing(run):
+    # Snakemake 9 compares checksums of small inputs whose mtime changed.
+    workdir, _ = run
+    os.utime(workdir / "data/raw/sheets/sibo_rls.csv")
+    dry = snakemake(workdir, "-n")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_editing_one_sheet_reruns_only_its_jobs(run):
+    workdir, _ = run
+    sheet = workdir / "data/raw/sheets/sibo_rls.csv"
+    sheet.write_text(sheet.read_text().replace("Weinstock 2011,", "Weinstock 2011 (Sleep Med),", 1))
+    subprocess.run(
+        [sys.executable, "-m", "rlsevidence.cli", "datapackage", "data/raw"], cwd=workdir, check=True, capture_output=True
+    )
+    dry = snakemake(workdir, "-n", "--quiet", "rules")
+    text = dry.stdout + dry.stderr
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", text, flags=re.M))
+    assert "total" in jobs, text[-2000:]
+    jobs.pop("total")
+    assert jobs == {
+        "validate_registry": "1",
+        "validate_sheet": "1",
+        "effects": "1",
+        "pool": "1",
+        "plots": "1",
+        "grade": "1",
+        "claims": "1",
+        "report": "1",
+        "all": "1",
+    }
