@@ -59,5 +59,8 @@ def test_plot_palette_is_seaborns_colorblind_palette():
 
     from rlsevidence.plots import PALETTE
 
-    expected = ["#%02x%02x%02x" % tuple(round(c * 255) for c in rgb) for rgb in sns.color_palette("colorblind")]
+    expected = [
+        "#%02x%02x%02x" % tuple(round(c * 255) for c in rgb)
+        for rgb in sns.color_palette("colorblind")
+    ]
     assert PALETTE == expected

@@ -56,7 +56,13 @@ def test_pool_prints_the_fixed_keys_dat_bcg(capsys, bcg):
     assert result["k"] == 13 and result["hk"] is True
     assert result["estimate"] == pytest.approx(-0.7145323421581, rel=1e-9)
     assert result["tau2"] == pytest.approx(0.3132432581365, rel=1e-9)
-    assert set(result["backtransformed"]) == {"estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper"}
+    assert set(result["backtransformed"]) == {
+        "estimate",
+        "ci_lower",
+        "ci_upper",
+        "pi_lower",
+        "pi_upper",
+    }
 
 
 def test_keys_that_do_not_apply_are_null_not_missing(capsys, bcg):
@@ -82,13 +88,20 @@ def test_bias_prints_egger_begg_trimfill(capsys, bcg):
     ("content", "measure", "row", "column"),
     [
         ("events1,n1,events2\n3,10,4\n", "RR", None, "n2"),  # missing column
-        ("n1,mean1,sd1,n2,mean2,sd2\n10,5,2,10,4,1\n12,5,-2,10,4,1\n", "MD", 2, "sd1"),  # negative SD
+        (
+            "n1,mean1,sd1,n2,mean2,sd2\n10,5,2,10,4,1\n12,5,-2,10,4,1\n",
+            "MD",
+            2,
+            "sd1",
+        ),  # negative SD
         ("events1,n1,events2,n2\n3,10,4,12\n13,10,4,12\n", "OR", 2, "events1"),  # events > n
         ("events,n\n3,10\nthree,12\n", "PLO", 2, "events"),  # text in a number column
         ("events1,n1,events2,n2\n3,10,-1,12\n", "RD", 1, "events2"),  # negative count
     ],
 )
-def test_bad_input_is_one_line_naming_file_row_column(tmp_path, capsys, content, measure, row, column):
+def test_bad_input_is_one_line_naming_file_row_column(
+    tmp_path, capsys, content, measure, row, column
+):
     path = tmp_path / "bad.csv"
     path.write_text(content)
     code, out, err = run(capsys, "pool", path, "--measure", measure, "--method", "DL")
@@ -111,7 +124,17 @@ def test_k_zero_is_rejected(tmp_path, capsys):
 
 def test_console_script_runs(bcg):
     proc = subprocess.run(
-        [sys.executable, "-m", "rlsevidence.cli", "pool", str(bcg), "--measure", "OR", "--method", "PETO"],
+        [
+            sys.executable,
+            "-m",
+            "rlsevidence.cli",
+            "pool",
+            str(bcg),
+            "--measure",
+            "OR",
+            "--method",
+            "PETO",
+        ],
         capture_output=True,
         text=True,
         check=True,

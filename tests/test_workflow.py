@@ -65,7 +65,10 @@ def test_report_shows_claim_quote_numbers_estimate_and_plot(run):
     workdir, _ = run
     html = (workdir / "results/report/index.html").read_text()
     assert "SIBO was diagnosed in 69% of RLS subjects compared to 28% of GPC" in html
-    assert "the breath test showed it was present in 69% of the people with restless legs syndrome" in html
+    assert (
+        "the breath test showed it was present in 69% of the people with restless legs syndrome"
+        in html
+    )
     assert "Fatriff" in html
     assert 'id="analysis-sibo_rls"' in html and "<svg" in html
     assert "7.36" in html  # pooled OR
@@ -78,7 +81,9 @@ def test_claims_json_has_every_claim_with_design_keys(run):
     raw = (workdir / "data/raw/claims.csv").read_text().splitlines()
     assert len(claims) == len(raw) - 1 - sum(1 for line in raw[1:] if not line.startswith("c"))
     for claim in claims:
-        assert {"id", "speaker", "quote", "verdict", "certainty", "analyses", "summary"} <= set(claim)
+        assert {"id", "speaker", "quote", "verdict", "certainty", "analyses", "summary"} <= set(
+            claim
+        )
     jsonld = json.loads((workdir / "results/claims.jsonld").read_text())
     assert jsonld[0]["@type"] == "ClaimReview"
 
@@ -121,7 +126,10 @@ def test_editing_one_sheet_reruns_only_its_jobs(run):
     sheet = workdir / "data/raw/sheets/sibo_rls.csv"
     sheet.write_text(sheet.read_text().replace("Weinstock 2011,", "Weinstock 2011 (Sleep Med),", 1))
     subprocess.run(
-        [sys.executable, "-m", "rlsevidence.cli", "datapackage", "data/raw"], cwd=workdir, check=True, capture_output=True
+        [sys.executable, "-m", "rlsevidence.cli", "datapackage", "data/raw"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
     )
     dry = snakemake(workdir, "-n", "--quiet", "rules")
     text = dry.stdout + dry.stderr

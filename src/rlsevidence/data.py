@@ -418,7 +418,7 @@ def build_datapackage(root: str | Path) -> dict:
             continue
         if path.suffix == ".csv":
             resources.append(describe_csv(path, root))
-        elif path.suffix in (".json", ".jsonl"):
+        elif path.suffix in (".json", ".jsonl", ".txt"):
             resources.append(
                 {
                     "name": path.relative_to(root)

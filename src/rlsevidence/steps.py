@@ -98,7 +98,7 @@ def validate_registry(
     """Check sources, excerpts, claims, links and published estimates against each other."""
     from .data import check_hash, check_id, read_csv
 
-    for path in (sources, excerpts, claims, claim_links, published, not_found):
+    for path in (sources, excerpts, claims, claim_links, published, not_found, article):
         check_hash(path, package)
     for path in sheets:
         check_hash(path, package)
