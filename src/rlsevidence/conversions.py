@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+import numpy as np
 from scipy import special
 
 from .errors import InputError
@@ -123,21 +124,45 @@ def sd_from_ci(
     )
 
 
+def expected_normal_range(n: int) -> float:
+    """E[max - min] of n standard normal variables, by numerical integration.
+
+    E[R] = integral of 1 - Phi(x)^n - (1 - Phi(x))^n over the real line (Tippett 1925). Wan et al.
+    (2014) tabulate it as xi(n) for n <= 50 (their Table 1).
+    """
+    from scipy import integrate
+
+    def integrand(x):
+        p = special.ndtr(x)
+        return 1 - p**n - (1 - p) ** n
+
+    value, _ = integrate.quad(integrand, -np.inf, np.inf, epsabs=1e-12, epsrel=1e-12)
+    return float(value)
+
+
 def mean_sd_from_median_range(
-    minimum: float, median: float, maximum: float, n: int
+    minimum: float, median: float, maximum: float, n: int, *, exact_small_n: bool = True
 ) -> tuple[Derived, Derived]:
     """Mean and SD from median, minimum, maximum and n (Wan et al. 2014, scenario C1).
 
-    mean = (a + 2m + b) / 4; SD = (b - a) / (2 Phi^-1((n - 0.375) / (n + 0.25))).
+    mean = (a + 2m + b) / 4; SD = (b - a) / xi(n) with xi(n) the expected range of n standard
+    normal variables: computed exactly for n <= 50 (Wan et al.'s Table 1) and approximated by
+    2 Phi^-1((n - 0.375) / (n + 0.25)) above (their formula), or always approximated with
+    ``exact_small_n=False`` (as several R packages do).
     """
     _positive("n", n)
     if not minimum <= median <= maximum:
         raise InputError("need minimum <= median <= maximum")
-    xi = float(special.ndtri((n - 0.375) / (n + 0.25)))
+    if exact_small_n and n <= 50:
+        xi = expected_normal_range(int(n))
+        how = f"SD = (max - min) / {xi:.6f} (expected range of {n:g} normals)"
+    else:
+        xi = 2 * float(special.ndtri((n - 0.375) / (n + 0.25)))
+        how = f"SD = (max - min) / {xi:.6f} (2 Phi^-1((n - 0.375)/(n + 0.25)))"
     ref = "Wan et al. 2014, BMC Med Res Methodol 14:135 (scenario C1)"
     return (
         Derived((minimum + 2 * median + maximum) / 4, "mean = (min + 2 median + max) / 4", ref),
-        Derived((maximum - minimum) / (2 * xi), f"SD = (max - min) / (2 x {xi:.6f})", ref),
+        Derived((maximum - minimum) / xi, how, ref),
     )
 
 
