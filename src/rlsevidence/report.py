@@ -30,6 +30,32 @@ PACKAGES = (
 )
 
 
+META_DEFAULTS = {
+    "question": "",
+    "outcome": "",
+    "effect_label": "",
+    "design_kind": "",
+    "indirectness": "none",
+    "indirectness_reason": "",
+    "mid": None,
+    "mid_source": "",
+    "data": "",
+}
+
+
+ROW_KEYS = (
+    "study",
+    "year",
+    "source_id",
+    "locator",
+    "quote",
+    "derivation",
+    "design",
+    "rob",
+    "rob_reason",
+)
+
+
 def software_versions() -> dict:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -105,12 +131,12 @@ def build_report(
         bias = read_json(paths["bias"])
         sheet = read_csv(paths["sheet"])
         effects = pd.read_csv(paths["effects"])
-        rows = _records(sheet)
+        rows = [dict.fromkeys(ROW_KEYS, "") | row for row in _records(sheet)]
         for row, (_, eff) in zip(rows, effects.iterrows(), strict=True):
             row["_yi"] = eff["yi"]
             row["_sei"] = eff["sei"]
             row["_source"] = source_map.get(row.get("source_id"), {})
-        meta = dict(paths["meta"])
+        meta = dict(META_DEFAULTS, title=analysis_id) | dict(paths["meta"])
         meta["total_n"] = _total_participants(sheet)
         sections.append(
             {

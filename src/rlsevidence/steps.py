@@ -239,8 +239,11 @@ def pool_analysis(
     to: str,
     subgroup: str | None,
     outputs: dict,
+    tau_prior_scale: float | None = None,
+    bayes_max_k: int = 4,
 ) -> dict:
     from .analysis import pool_frame
+    from .bayes import DEFAULT_TAU_SCALE, bayes_meta
     from .bias import small_study_tests
     from .data import read_csv
     from .sensitivity import cumulative, leave_one_out, subgroups
@@ -255,6 +258,16 @@ def pool_analysis(
     labels = frame["study"].to_numpy()[keep]
     yi, vi = eff.yi[keep], eff.vi[keep]
     model = method if method not in ("MH", "PETO") else "FE"
+    scale = tau_prior_scale or DEFAULT_TAU_SCALE.get(measure)
+    if 2 <= len(yi) <= bayes_max_k and scale:
+        pooled["bayes"] = bayes_meta(yi, vi, tau_prior_scale=scale, level=level).to_dict()
+        pooled["notes"].append(
+            f"sparse evidence (k = {len(yi)}): a Bayesian random-effects model "
+            f"({pooled['bayes']['prior']}) is shown beside the "
+            f"{'Hartung-Knapp' if pooled['hk'] else 'Wald'} interval."
+        )
+    else:
+        pooled["bayes"] = None
     bias = small_study_tests(yi, vi, measure, model).to_dict()
     if len(yi) >= 2:
         l1o = leave_one_out(yi, vi, labels, model, hk=hk and model != "FE", level=level)

@@ -17,4 +17,6 @@ with snakemake_step(snakemake.log[0]):
         to=settings["to"],
         subgroup=settings.get("subgroup"),
         outputs=dict(snakemake.output.items()),
+        tau_prior_scale=settings["tau_prior_scale"],
+        bayes_max_k=settings["bayes_max_k"],
     )
