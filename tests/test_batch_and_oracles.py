@@ -64,3 +64,49 @@ def test_plot_palette_is_seaborns_colorblind_palette():
         for rgb in sns.color_palette("colorblind")
     ]
     assert PALETTE == expected
+
+
+def test_reml_when_fisher_scoring_oscillates_is_the_likelihood_maximum():
+    """A data set on which Fisher scoring oscillates (metafor: 'did not converge')."""
+    from rlsevidence.pooling import _loglik
+
+    yi = np.array(
+        [
+            0.68900306,
+            0.60519629,
+            0.48426307,
+            0.03264712,
+            0.32116202,
+            0.09046466,
+            0.76706473,
+            0.67576778,
+            0.61788286,
+            0.81806239,
+        ]
+    )
+    vi = np.array(
+        [
+            0.09228056,
+            0.20762077,
+            0.10925781,
+            0.04170391,
+            0.2014072,
+            0.18277122,
+            0.16003347,
+            0.12411254,
+            0.1243747,
+            0.19047137,
+        ]
+    )
+    result = rma(yi=yi, vi=vi, method="REML")
+    assert result.converged is False and "did not converge" in " ".join(result.notes)
+    grid = np.linspace(0, 0.1, 200001)
+    ll = _loglik(
+        np.tile(yi, (len(grid), 1)),
+        np.tile(vi, (len(grid), 1)),
+        np.ones((len(grid), 10), bool),
+        np.full(len(grid), 10),
+        grid,
+        True,
+    )
+    assert result.tau2 == pytest.approx(grid[np.argmax(ll)], abs=1e-6)

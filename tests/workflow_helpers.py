@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("Snakefile", "workflow", "config", "data")
+COPIED = ("Snakefile", "workflow", "config", "data", "profiles")
 
 
 def copy_repo(target: Path) -> Path:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .transforms import SCALE, backtransform, transf_ipft  # noqa: F401 (re-exported)
 
 CONTINUOUS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
 BINARY = ("events1", "n1", "events2", "n2")
@@ -53,19 +54,6 @@ MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
 MEASURES = tuple(MEASURE_COLUMNS)
 RATIO_MEASURES = ("RR", "OR")
 PROPORTION_MEASURES = ("PR", "PLO", "PFT")
-
-#: Human-readable description of each measure's analysis scale.
-SCALE = {
-    "MD": "mean difference",
-    "SMD": "standardised mean difference (Hedges' g)",
-    "RR": "log risk ratio",
-    "OR": "log odds ratio",
-    "RD": "risk difference",
-    "PR": "proportion",
-    "PLO": "logit proportion",
-    "PFT": "Freeman-Tukey double arcsine",
-    "GEN": "as given",
-}
 
 
 @dataclass(frozen=True)
@@ -361,38 +349,3 @@ def _proportion(measure, values, rows, add, to):
     if measure == "PR":
         _fail_where(rows & ~(vi > 0), "events", "proportion of 0 or 1 has zero variance", vi)
     return yi, vi, ni, corr
-
-
-def transf_ipft(z: np.ndarray | float, n: float) -> np.ndarray:
-    """Inverse Freeman-Tukey double arcsine transformation (Miller 1978), as metafor."""
-    z = np.asarray(z, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.sin(2 * z)
-        p = 0.5 * (1 - np.sign(np.cos(2 * z)) * np.sqrt(1 - (s + (s - 1 / s) / n) ** 2))
-    p = np.where(np.isnan(p), np.nan, p)
-    upper = 0.5 * (np.arcsin(np.sqrt(n / (n + 1))) + np.arcsin(np.sqrt((n + 1) / (n + 1))))
-    lower = 0.5 * (np.arcsin(np.sqrt(0 / (n + 1))) + np.arcsin(np.sqrt(1 / (n + 1))))
-    p = np.where(z > upper, 1.0, p)
-    p = np.where(z < lower, 0.0, p)
-    return p
-
-
-def backtransform(measure: str, values: np.ndarray | float, ni: np.ndarray | None = None):
-    """Values on the analysis scale back to the natural scale, or ``None`` where not applicable.
-
-    RR and OR: ``exp``; PLO: inverse logit; PFT: inverse double arcsine with the harmonic mean
-    of the study sizes (metafor's ``transf.ipft.hm``); PR: unchanged.
-    """
-    values = np.asarray(values, dtype=float)
-    if measure in RATIO_MEASURES:
-        return np.exp(values)
-    if measure == "PLO":
-        return 1 / (1 + np.exp(-values))
-    if measure == "PR":
-        return values
-    if measure == "PFT":
-        if ni is None:
-            raise ValueError("PFT back-transformation needs the study sizes")
-        n_harmonic = 1 / np.nanmean(1 / np.asarray(ni, dtype=float))
-        return transf_ipft(values, n_harmonic)
-    return None

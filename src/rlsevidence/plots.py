@@ -17,7 +17,7 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .effects import backtransform  # noqa: E402
+from .transforms import backtransform  # noqa: E402
 
 STYLE = ["seaborn-v0_8-whitegrid", "seaborn-v0_8-colorblind"]
 #: seaborn's "colorblind" palette (the same values as seaborn.color_palette("colorblind")).

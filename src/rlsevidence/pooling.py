@@ -162,36 +162,45 @@ def _qprofile_root(y, v, mask, target, lower, upper, active):
     """Solve Q(tau2) = target on [lower, upper] for the rows in ``active``.
 
     Q(tau2) is strictly decreasing, so a safeguarded Newton iteration inside the bracket
-    converges to machine precision. Returns the roots (nan where inactive) and iterations.
+    converges to machine precision. Only rows still iterating are computed on. Returns the
+    roots (nan where inactive), the iterations and whether each row converged.
     """
-    lo = lower.copy()
-    hi = upper.copy()
-    x = np.where(active, 0.5 * (lo + hi), np.nan)
-    # Start from the DL-like guess where possible, the bracket midpoint otherwise.
-    iterations = np.zeros(len(y), int)
-    done = ~active
+    n = len(y)
+    target = np.broadcast_to(np.asarray(target, float), (n,))
+    x = np.full(n, np.nan)
+    iterations = np.zeros(n, int)
+    done = ~np.asarray(active, bool)
+    idx = np.flatnonzero(~done)
+    lo, hi = lower[idx].astype(float), upper[idx].astype(float)
+    xa = 0.5 * (lo + hi)
+    ya, va, ma, ta = y[idx], v[idx], mask[idx], target[idx]
     for _ in range(MAX_ITERATIONS):
-        if done.all():
+        if len(idx) == 0:
             break
-        w, sw, _, resid, q = _weighted(y, v, np.where(done, 0.0, x), mask)
-        f = q - target
+        w, _, _, resid, q = _weighted(ya, va, xa, ma)
+        f = q - ta
         # dQ/dtau2 = -sum(w^2 r^2) (the derivative of mu cancels).
         df = -(w**2 * resid**2).sum(axis=1)
-        lo = np.where(~done & (f > 0), x, lo)
-        hi = np.where(~done & (f < 0), x, hi)
+        lo = np.where(f > 0, xa, lo)
+        hi = np.where(f < 0, xa, hi)
         with np.errstate(invalid="ignore", divide="ignore"):
-            newton = x - f / df
+            newton = xa - f / df
         inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
         new = np.where(inside, newton, 0.5 * (lo + hi))
-        step = np.abs(new - x)
         converged = (
-            (step <= TAU2_THRESHOLD * np.maximum(1.0, np.abs(x)))
+            (np.abs(new - xa) <= TAU2_THRESHOLD * np.maximum(1.0, np.abs(xa)))
             | (f == 0)
             | (hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(hi)))
         )
-        x = np.where(done, x, new)
-        iterations = iterations + (~done)
-        done = done | converged
+        xa = new
+        iterations[idx] += 1
+        finished = idx[converged]
+        x[finished] = xa[converged]
+        done[finished] = True
+        keep = ~converged
+        idx, xa, lo, hi = idx[keep], xa[keep], lo[keep], hi[keep]
+        ya, va, ma, ta = ya[keep], va[keep], ma[keep], ta[keep]
+    x[idx] = xa
     return x, iterations, done
 
 
@@ -223,33 +232,45 @@ def _mad(y, mask):
 
 
 def _tau2_fisher(y, v, mask, k, reml):
-    """ML or REML by Fisher scoring from the HE estimate, with metafor's step halving."""
+    """ML or REML by Fisher scoring from the HE estimate, with metafor's step halving.
+
+    Only the rows still iterating are computed on, so a batch costs what its slowest rows do.
+    """
     n = len(y)
     tau2 = np.maximum(0.0, _tau2_he(y, v, mask, k))
     tau2 = np.where(np.isfinite(tau2), tau2, 0.0)
     done = k <= 1
     iterations = np.zeros(n, int)
+    idx = np.flatnonzero(~done)
+    ta = tau2[idx]
+    ya, va, ma = y[idx], v[idx], mask[idx]
     for _ in range(MAX_ITERATIONS):
-        if done.all():
+        if len(idx) == 0:
             break
-        w, sw, _, resid, _ = _weighted(y, v, tau2, mask)
-        py = w * resid
-        ypppy = (py**2).sum(axis=1)
+        w, sw, _, resid, _ = _weighted(ya, va, ta, ma)
+        ypppy = ((w * resid) ** 2).sum(axis=1)
         sw2 = (w**2).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             adj = _fisher_step(ypppy, w, sw, sw2, reml)
         adj = np.where(np.isfinite(adj), adj, 0.0)
         # Step halving keeps tau2 + adj >= 0.
-        for _ in range(60):
-            negative = (tau2 + adj < 0) & ~done
+        for _ in range(1100):
+            negative = ta + adj < 0
             if not negative.any():
                 break
             adj = np.where(negative, adj / 2, adj)
-        new = np.where(done, tau2, tau2 + adj)
-        change = np.abs(new - tau2)
-        iterations = iterations + (~done)
-        tau2 = new
-        done = done | (change <= TAU2_THRESHOLD * np.maximum(1.0, tau2))
+        new = ta + adj
+        converged = np.abs(adj) <= TAU2_THRESHOLD * np.maximum(1.0, new)
+        iterations[idx] += 1
+        ta = new
+        tau2[idx] = ta
+        done[idx[converged]] = True
+        keep = ~converged
+        idx, ta, ya, va, ma = idx[keep], ta[keep], ya[keep], va[keep], ma[keep]
+    if len(idx):
+        # Fisher scoring can oscillate (metafor then stops with "did not converge"). Solve the
+        # likelihood equation score(tau2) = 0 by bisection instead; the rows stay flagged.
+        tau2[idx] = _score_root(ya, va, ma, reml)
     converged = done
     # metafor's ll0check: if the likelihood at tau2 = 0 is higher, set tau2 = 0.
     ll0 = _loglik(y, v, mask, k, np.zeros(n), reml)
@@ -257,6 +278,32 @@ def _tau2_fisher(y, v, mask, k, reml):
     stuck = converged & (ll0 - ll > np.finfo(float).eps ** 0.25) & (tau2 > 1e-5)
     tau2 = np.where(stuck, 0.0, tau2)
     return np.maximum(tau2, 0.0), iterations, converged
+
+
+def _score_root(y, v, mask, reml):
+    """Root of the (RE)ML score on [0, upper] by bisection; 0 where the score is negative at 0."""
+    n = len(y)
+
+    def score(t):
+        w, sw, _, resid, _ = _weighted(y, v, t, mask)
+        ypppy = ((w * resid) ** 2).sum(axis=1)
+        sw2 = (w**2).sum(axis=1)
+        trp = sw - sw2 / sw if reml else sw
+        return ypppy - trp
+
+    lo = np.zeros(n)
+    hi = np.full(n, 100.0)
+    while np.any(grow := score(hi) > 0) and hi.max() < 1e12:
+        hi = np.where(grow, hi * 10, hi)
+    at_zero = score(lo) <= 0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        positive = score(mid) > 0
+        lo = np.where(positive, mid, lo)
+        hi = np.where(positive, hi, mid)
+        if np.all(hi - lo <= TAU2_THRESHOLD * np.maximum(1.0, hi)):
+            break
+    return np.where(at_zero, 0.0, 0.5 * (lo + hi))
 
 
 def _fisher_step(ypppy, w, sw, sw2, reml):
@@ -546,7 +593,15 @@ def rma(
             f"({b['tau2_ci_upper']:g}): read it as 'more than {b['tau2_ci_upper']:g}'."
         )
     if not bool(b["converged"]):
-        notes.append(f"the {method} estimator of tau² did not converge.")
+        notes.append(
+            f"the {method} estimator of tau² did not converge"
+            + (
+                " by Fisher scoring (metafor stops here); tau² is the root of the likelihood "
+                "equation found by bisection."
+                if method in ("REML", "ML")
+                else "."
+            )
+        )
     w = 1 / (v + (tau2 or 0.0))
     pi_lower, pi_upper = _f(b["pi_lower"]), _f(b["pi_upper"])
     if not random:

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .errors import InputError
 
@@ -96,6 +95,8 @@ def validate_registry(
     output: str,
 ) -> dict:
     """Check sources, excerpts, claims, links and published estimates against each other."""
+    import pandas as pd
+
     from .data import check_hash, check_id, read_csv
 
     for path in (sources, excerpts, claims, claim_links, published, not_found, article):
@@ -205,7 +206,7 @@ def validate_sheet(
 # ----------------------------------------------------------------------------- effects
 
 
-def compute_effects(*, sheet: str, measure: str, add: float, to: str, output: str) -> pd.DataFrame:
+def compute_effects(*, sheet: str, measure: str, add: float, to: str, output: str):
     from .data import read_csv
     from .effects import escalc
 
@@ -242,6 +243,8 @@ def pool_analysis(
     tau_prior_scale: float | None = None,
     bayes_max_k: int = 4,
 ) -> dict:
+    import pandas as pd
+
     from .analysis import pool_frame
     from .bayes import DEFAULT_TAU_SCALE, bayes_meta
     from .bias import small_study_tests
@@ -303,33 +306,31 @@ def pool_analysis(
 def make_plots(
     *, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str
 ) -> dict:
-    from .effects import SCALE
-    from .plots import forest_plot, funnel_plot
+    """Forest and funnel plots. Reads the effects table with the csv module: this job's run
+    time is mostly imports, and pandas is not needed here."""
+    import csv
 
-    table = pd.read_csv(effects)
-    table = table[np.isfinite(table["yi"]) & np.isfinite(table["vi"])]
+    from .plots import forest_plot, funnel_plot
+    from .transforms import SCALE
+
+    with open(effects, newline="", encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if np.isfinite(float(r["yi"] or "nan")) and np.isfinite(float(r["vi"] or "nan"))
+        ]
+    labels = [r["study"] for r in rows]
+    yi = np.array([float(r["yi"]) for r in rows])
+    vi = np.array([float(r["vi"]) for r in rows])
+    ni = np.array([float(r["ni"] or "nan") for r in rows])
     result = read_json(pooled)
     natural = {"RR": "risk ratio", "OR": "odds ratio", "PLO": "proportion", "PFT": "proportion"}
     label = natural.get(measure, SCALE[measure])
     alt_forest = forest_plot(
-        forest,
-        table["study"].tolist(),
-        table["yi"].to_numpy(),
-        table["vi"].to_numpy(),
-        result,
-        measure=measure,
-        title=title,
-        scale_label=label,
-        ni=table["ni"].to_numpy() if "ni" in table else None,
+        forest, labels, yi, vi, result, measure=measure, title=title, scale_label=label, ni=ni
     )
     alt_funnel = funnel_plot(
-        funnel,
-        table["yi"],
-        table["vi"],
-        result,
-        measure=measure,
-        title=title,
-        scale_label=SCALE[measure],
+        funnel, yi, vi, result, measure=measure, title=title, scale_label=SCALE[measure]
     )
     return {"forest": alt_forest, "funnel": alt_funnel}
 
@@ -353,6 +354,8 @@ def grade_analysis(
     thresholds: dict,
     output: str,
 ) -> dict:
+    import pandas as pd
+
     from .data import read_csv
     from .effects import escalc
     from .grade import GradeInputs, assess, compare_with_published
@@ -414,6 +417,8 @@ def judge_claims(
     output_jsonld: str,
 ) -> list[dict]:
     """``analyses`` maps analysis id -> {"pooled": path, "grade": path, "title": str}."""
+    import pandas as pd
+
     from .claims import ClaimVerdict, Link, claim_review_jsonld, dumps, format_estimate, judge
     from .data import read_csv
 
