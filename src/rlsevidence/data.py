@@ -347,6 +347,7 @@ def _numbers_in_quote(frame, i, row) -> str | None:
     if "derivation" in frame.columns and not pd.isna(row.get("derivation")):
         return None
     quote = normalise_text(str(row["quote"])).replace(",", "")
+    quote = re.sub(r"(?<=\d)[ \u2009\u202f](?=\d{3}\b)", "", quote)  # "15 391" -> "15391"
     missing = []
     for column in ("n1", "mean1", "sd1", "n2", "mean2", "sd2", "events1", "events2", "events", "n"):
         if column in frame.columns and not pd.isna(row[column]):

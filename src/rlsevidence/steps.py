@@ -92,7 +92,7 @@ def validate_registry(
     package: str,
     analysis_ids: list[str],
     sheets: list[str],
-    output: str,
+    output: str | None,
 ) -> dict:
     """Check sources, excerpts, claims, links and published estimates against each other."""
     import pandas as pd
@@ -170,7 +170,8 @@ def validate_registry(
         "not_found": len(read_csv(not_found)),
         "analyses": sorted(known),
     }
-    write_json(output, summary)
+    if output:
+        write_json(output, summary)
     log.info("registry valid: %s", summary)
     return summary
 
@@ -198,9 +199,44 @@ def validate_sheet(
         raise error.located(file=sheet) from None
     for warning in warnings:
         log.warning(warning)
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(output, index=False)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(output, index=False)
     return warnings
+
+
+def validate_all(config_path: str = "config/config.yaml") -> dict:
+    """Every check of the validate rules, without writing anything (``rlsevidence validate``)."""
+    import yaml
+
+    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    analyses = config["analyses"]
+    summary = validate_registry(
+        sources=config["sources"],
+        excerpts=config["excerpts"],
+        claims=config["claims"],
+        claim_links=config["claim_links"],
+        published=config["published"],
+        not_found=config["not_found"],
+        article=config["article"],
+        package=config["datapackage"],
+        analysis_ids=list(analyses),
+        sheets=[entry["data"] for entry in analyses.values()],
+        output=None,
+    )
+    warnings = []
+    for entry in analyses.values():
+        warnings += validate_sheet(
+            sheet=entry["data"],
+            sources=config["sources"],
+            excerpts=config["excerpts"],
+            package=config["datapackage"],
+            measure=entry["measure"],
+            subgroup=entry.get("subgroup"),
+            output=None,
+        )
+    summary["warnings"] = warnings
+    return summary
 
 
 # ----------------------------------------------------------------------------- effects
