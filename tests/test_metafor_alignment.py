@@ -187,3 +187,23 @@ def test_subgroups_match_metafor(case):
     assert close(result["between_pvalue"], case["between"]["pvalue"])
     assert close(result["mixed_qm"], case["between_mixed"]["qm"])
     assert close(result["mixed_pvalue"], case["between_mixed"]["pvalue"])
+
+
+HIGGINS_CASES = [c for c in POOL_CASES if "pi_t_k2" in c["result"]]
+
+
+@pytest.mark.parametrize("case", HIGGINS_CASES, ids=[c["id"] for c in HIGGINS_CASES])
+def test_higgins_prediction_interval(case):
+    """``pi_type="higgins"``: estimate +- qt(.975, k-2) sqrt(tau2 + se^2), computed in R from the
+    metafor fit (Higgins, Thompson & Spiegelhalter 2009); null when k < 3."""
+    frame = pd.DataFrame(case["data"])
+    result, _ = pool_frame(
+        frame, case["measure"], case["method"], hk=case.get("hk", False), pi_type="higgins"
+    )
+    expected = case["result"]["pi_t_k2"]
+    if expected is None:
+        assert result.pi_lower is None and result.pi_upper is None
+    else:
+        assert close(result.pi_lower, expected["lower"]) and close(
+            result.pi_upper, expected["upper"]
+        )
