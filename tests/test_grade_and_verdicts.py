@@ -216,3 +216,12 @@ def test_number_verdicts(value, certainty, verdict):
         },
     )
     assert judge(Link("c1", "x", "value", value), p, certainty)[0] == verdict
+
+
+@pytest.mark.parametrize(("i2", "change"), [(40.0, 0), (60.0, -1), (90.0, -2)])
+def test_inconsistency_of_single_proportions_by_i2_alone(i2, change):
+    p = pooled(measure="PLO", i2=i2, estimate=-2.0, ci_lower=-2.5, ci_upper=-1.5, pi_lower=-4.0, pi_upper=0.5,
+               backtransformed={"estimate": 0.12, "ci_lower": 0.08, "ci_upper": 0.18})  # fmt: skip
+    assert (
+        step(assess(inputs(measure="PLO", pooled=p), THRESHOLDS), "inconsistency").change == change
+    )

@@ -98,10 +98,16 @@ def assess(inputs: GradeInputs, thresholds: dict) -> Certainty:
         steps.append(Step("inconsistency", 0, "not assessable: a single study"))
     else:
         i2 = pooled.get("i2") or 0.0
+        # A single-group proportion has no "no effect": judge it by I² alone.
+        comparative = inputs.measure not in ("PR", "PLO", "PFT")
         null = 0.0
-        pi_crosses = _crosses(pooled.get("pi_lower"), pooled.get("pi_upper"), null)
-        ci_crosses = _crosses(pooled.get("ci_lower"), pooled.get("ci_upper"), null)
-        if i2 >= thresholds["i2_very_serious"] and pi_crosses and not ci_crosses:
+        pi_crosses = comparative and _crosses(pooled.get("pi_lower"), pooled.get("pi_upper"), null)
+        ci_crosses = comparative and _crosses(pooled.get("ci_lower"), pooled.get("ci_upper"), null)
+        if (
+            i2 >= thresholds["i2_very_serious"]
+            and (pi_crosses or not comparative)
+            and not ci_crosses
+        ):
             change, what = -2, "very serious"
         elif i2 >= thresholds["i2_serious"] or (pi_crosses and not ci_crosses):
             change, what = -1, "serious"

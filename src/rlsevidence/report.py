@@ -92,6 +92,34 @@ def _total_participants(sheet: pd.DataFrame) -> float | None:
     return None if pd.isna(total) else float(total)
 
 
+def _leave_one_out(path, pooled: dict) -> list[dict]:
+    """Leave-one-out rows on the natural scale (ratios and proportions back-transformed)."""
+    from .transforms import backtransform
+
+    if not path or not Path(path).exists():
+        return []
+    table = pd.read_csv(path)
+    if table.empty or "estimate" not in table:
+        return []
+    rows = []
+    for record in table.to_dict("records"):
+        values = [record.get(k) for k in ("estimate", "ci_lower", "ci_upper")]
+        natural = backtransform(pooled.get("measure", "GEN"), values)
+        est, lo, hi = natural if natural is not None and pooled.get("measure") != "PFT" else values
+        rows.append(
+            {
+                "omitted": record["omitted"],
+                "k": record["k"],
+                "estimate": est,
+                "ci_lower": lo,
+                "ci_upper": hi,
+                "tau2": record.get("tau2"),
+                "i2": record.get("i2"),
+            }
+        )
+    return rows
+
+
 def fmt(value, digits=3):
     if value is None or value == "":
         return "–"
@@ -131,6 +159,7 @@ def build_report(
         bias = read_json(paths["bias"])
         sheet = read_csv(paths["sheet"])
         effects = pd.read_csv(paths["effects"])
+        leave1out = _leave_one_out(paths.get("leave1out"), pooled)
         rows = [dict.fromkeys(ROW_KEYS, "") | row for row in _records(sheet)]
         for row, (_, eff) in zip(rows, effects.iterrows(), strict=True):
             row["_yi"] = eff["yi"]
@@ -146,6 +175,7 @@ def build_report(
                 "grade": grade,
                 "bias": bias,
                 "rows": rows,
+                "leave1out": leave1out,
                 "forest": _inline_svg(paths["forest"]),
                 "forest_alt": f"Forest plot for {paths['meta'].get('title', analysis_id)}",
                 "funnel": _inline_svg(paths["funnel"]) if (pooled.get("k") or 0) >= 10 else None,

@@ -17,6 +17,7 @@ rule claims:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         report_url=config["report_url"],

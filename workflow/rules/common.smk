@@ -1,6 +1,9 @@
 # Helpers shared by the rules: config validation (before any job runs), defaults, paths.
+import hashlib
 import re
+from pathlib import Path
 
+import rlsevidence
 from snakemake.utils import validate
 
 
@@ -15,6 +18,21 @@ for _analysis_id in ANALYSES:
 
 wildcard_constraints:
     analysis=ANALYSIS_PATTERN,
+
+
+def engine_fingerprint():
+    """sha256 of the rlsevidence package's code: a param of every rule, so that a change of
+    the statistics (not only of a rule's script) reruns the jobs it affects."""
+    digest = hashlib.sha256()
+    root = Path(rlsevidence.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".j2") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+ENGINE = engine_fingerprint()
 
 
 def analysis_settings(wildcards):

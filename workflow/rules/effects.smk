@@ -8,6 +8,7 @@ rule effects:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         settings=analysis_settings,
     script:
         "../scripts/effects.py"

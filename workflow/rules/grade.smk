@@ -11,6 +11,7 @@ rule grade:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         settings=analysis_settings,
         thresholds=config["grade"],
     script:

@@ -20,6 +20,7 @@ rule plots:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         measure=measure_of,
         title=title_of,
     script:

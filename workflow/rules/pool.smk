@@ -18,6 +18,7 @@ rule pool:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         settings=analysis_settings,
     script:
         "../scripts/pool.py"

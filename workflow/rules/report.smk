@@ -4,6 +4,7 @@ rule report:
         pooled=analysis_outputs("pooled.json"),
         grade=analysis_outputs("grade.json"),
         bias=analysis_outputs("bias.json"),
+        leave1out=analysis_outputs("leave1out.csv"),
         forest=analysis_outputs("forest.svg"),
         funnel=analysis_outputs("funnel.svg"),
         sheets=expand("results/validated/{analysis}.csv", analysis=ANALYSES),
@@ -22,6 +23,7 @@ rule report:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         config=config,

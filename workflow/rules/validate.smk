@@ -9,6 +9,7 @@ rule validate_registry:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         analyses=ANALYSES,
     script:
         "../scripts/validate_registry.py"
@@ -26,6 +27,7 @@ rule validate_sheet:
     conda:
         "../envs/rlsevidence.yaml"
     params:
+        engine=ENGINE,
         # A parameter, not an input: editing one sheet updates datapackage.json, which must
         # not re-validate every other sheet. validate_registry checks every hash anyway.
         package=config["datapackage"],

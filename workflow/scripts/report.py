@@ -16,6 +16,7 @@ with snakemake_step(snakemake.log[0]):
                 "funnel": f"results/analyses/{analysis}/funnel.svg",
                 "sheet": f"results/validated/{analysis}.csv",
                 "effects": f"results/effects/{analysis}.csv",
+                "leave1out": f"results/analyses/{analysis}/leave1out.csv",
                 "meta": meta[analysis],
             }
             for analysis in snakemake.params.analyses
