@@ -124,7 +124,7 @@ def test_text_from_data_is_escaped(browser, tmp_path):
         f'topic,searched,note\n"{evil.replace(chr(34), chr(34) * 2)}",x,y\n'
     )
     claims = [{"id": "c001", "speaker": evil, "quote": evil, "verdict": "not testable", "certainty": None, "analyses": ["a1"],
-               "summary": evil, "type": "other", "number_text": None, "key_number": None, "primary_analysis": None, "reasons": []}]  # fmt: skip
+               "summary": evil, "type": "other", "number_text": None, "key_number": None, "primary_analysis": None, "reasons": [], "evidence_needed": evil, "notes": evil}]  # fmt: skip
     (tmp_path / "claims.json").write_text(json.dumps(claims))
     config = {"data_snapshot": "2026-01-01", "defaults": {"add": 0.5, "method": "REML", "hk": True, "pi_type": "metafor"},
               "grade": {"min_k_small_study_tests": 10, "sources": {}}}  # fmt: skip

@@ -88,6 +88,13 @@ def test_claims_json_has_every_claim_with_design_keys(run):
     assert jsonld[0]["@type"] == "ClaimReview"
 
 
+def test_snakemake_report_is_built(run):
+    workdir, _ = run
+    proc = snakemake(workdir, "--report", "smk-report.html")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (workdir / "smk-report.html").stat().st_size > 100_000
+
+
 def test_raw_data_unchanged_and_nothing_left_to_do(run):
     workdir, raw_before = run
     assert digest(workdir / "data" / "raw") == raw_before

@@ -68,6 +68,9 @@ class ClaimVerdict:
     key_number: str | None = None
     primary_analysis: str | None = None
     reasons: list[str] = field(default_factory=list)
+    testable: str = ""
+    evidence_needed: str = ""
+    notes: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -442,6 +442,10 @@ def grade_analysis(
 # ------------------------------------------------------------------------------ claims
 
 
+def _text(value) -> str:
+    return "" if value is None or value != value else str(value)
+
+
 def judge_claims(
     *,
     claims: str,
@@ -525,6 +529,9 @@ def judge_claims(
                 key_number=key,
                 primary_analysis=primary,
                 reasons=reasons,
+                testable=row["testable"],
+                evidence_needed=_text(row.get("evidence_needed")),
+                notes=_text(row.get("notes")),
             ).to_dict()
         )
     Path(output).write_text(dumps(verdicts), encoding="utf-8")
