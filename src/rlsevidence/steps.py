@@ -374,9 +374,25 @@ def make_plots(
 # ------------------------------------------------------------------------------- grade
 
 
+def _read_rows(path: str) -> list[dict]:
+    """A CSV as a list of dicts (the csv module: the light jobs do not import pandas)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def grade_analysis(
     *,
     sheet: str,
+    effects: str,
     pooled: str,
     bias: str,
     published: str,
@@ -390,29 +406,23 @@ def grade_analysis(
     thresholds: dict,
     output: str,
 ) -> dict:
-    import pandas as pd
-
-    from .data import read_csv
-    from .effects import escalc
     from .grade import GradeInputs, assess, compare_with_published
 
-    frame = read_csv(sheet)
+    rows = _read_rows(sheet)
+    effect_rows = _read_rows(effects)
+    keep = [np.isfinite(_number(e["yi"])) and np.isfinite(_number(e["vi"])) for e in effect_rows]
+    rob = [(r.get("rob") or "").strip() for r, k in zip(rows, keep, strict=True) if k]
+    columns = set(rows[0]) if rows else set()
+
+    def total(*names):
+        if not set(names) <= columns:
+            return None
+        value = float(np.nansum([_number(r[n]) for r in rows for n in names]))
+        return value or None
+
+    total_n = total("n1", "n2") if {"n1", "n2"} <= columns else total("n")
+    total_events = total("events1", "events2") if measure in ("RR", "OR", "RD") else None
     result = read_json(pooled)
-    eff = escalc(measure, frame)
-    keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
-    rob = (
-        frame["rob"].fillna("").to_numpy()[keep].tolist()
-        if "rob" in frame
-        else [""] * int(keep.sum())
-    )
-    total_n = total_events = None
-    num = frame.apply(pd.to_numeric, errors="coerce")
-    if {"n1", "n2"} <= set(frame.columns):
-        total_n = float(np.nansum(num["n1"]) + np.nansum(num["n2"]))
-    elif "n" in frame.columns:
-        total_n = float(np.nansum(num["n"]))
-    if {"events1", "events2"} <= set(frame.columns):
-        total_events = float(np.nansum(num["events1"]) + np.nansum(num["events2"]))
     inputs = GradeInputs(
         analysis=analysis,
         design_kind=design_kind,
@@ -421,19 +431,19 @@ def grade_analysis(
         bias=read_json(bias),
         rob=rob,
         weights=result.get("weights") or [],
-        total_n=total_n if total_n else None,
-        total_events=total_events if measure in ("RR", "OR", "RD") else None,
+        total_n=total_n,
+        total_events=total_events,
         indirectness=indirectness,
         indirectness_reason=indirectness_reason,
         mid=mid,
         mid_source=mid_source,
     )
     certainty = assess(inputs, thresholds)
-    pub = read_csv(published)
-    rated = pub[(pub["analysis_id"] == analysis) & pub["certainty"].notna()]
-    if len(rated):
-        row = rated.iloc[0]
-        compare_with_published(certainty, row["certainty"], row["source_id"])
+    rated = [
+        r for r in _read_rows(published) if r["analysis_id"] == analysis and r["certainty"].strip()
+    ]
+    if rated:
+        compare_with_published(certainty, rated[0]["certainty"], rated[0]["source_id"])
     out = certainty.to_dict()
     write_json(output, out)
     return out

@@ -1,6 +1,7 @@
 rule grade:
     input:
         sheet="results/validated/{analysis}.csv",
+        effects="results/effects/{analysis}.csv",
         pooled="results/analyses/{analysis}/pooled.json",
         bias="results/analyses/{analysis}/bias.json",
         published=config["published"],

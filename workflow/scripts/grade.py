@@ -6,6 +6,7 @@ settings = snakemake.params.settings
 with snakemake_step(snakemake.log[0]):
     grade_analysis(
         sheet=snakemake.input.sheet,
+        effects=snakemake.input.effects,
         pooled=snakemake.input.pooled,
         bias=snakemake.input.bias,
         published=snakemake.input.published,
