@@ -282,6 +282,17 @@ def _check_counts(rows, events, n, events_name, n_name):
     _fail_where(rows & (events > n), events_name, f"events larger than {n_name}", events)
 
 
+def _corrected(zero: np.ndarray, rows: np.ndarray, to: str) -> np.ndarray:
+    """Which studies get the continuity correction (metafor's ``to``)."""
+    if to == "all":
+        return np.ones(len(zero), bool)
+    if to == "only0":
+        return zero
+    if to == "if0all":
+        return np.full(len(zero), bool(np.any(zero & rows)))
+    return np.zeros(len(zero), bool)
+
+
 def _binary(measure, values, rows, add, to, drop00):
     ai, n1, ci, n2 = (values[c] for c in BINARY)
     _check_counts(rows, ai, n1, "events1", "n1")
@@ -290,15 +301,7 @@ def _binary(measure, values, rows, add, to, drop00):
     if drop00:
         both = ((ai == 0) & (ci == 0)) | ((bi == 0) & (di == 0))
         ai, bi, ci, di = (np.where(both, np.nan, x) for x in (ai, bi, ci, di))
-    zero = (ai == 0) | (bi == 0) | (ci == 0) | (di == 0)
-    if to == "all":
-        corr = np.ones(len(ai), bool)
-    elif to == "only0":
-        corr = zero
-    elif to == "if0all":
-        corr = np.full(len(ai), bool(np.any(zero & rows)))
-    else:
-        corr = np.zeros(len(ai), bool)
+    corr = _corrected((ai == 0) | (bi == 0) | (ci == 0) | (di == 0), rows, to)
     a, b, c, d = (np.where(corr, x + add, x) for x in (ai, bi, ci, di))
     n1c, n2c = a + b, c + d
     p1, p2 = a / n1c, c / n2c
@@ -321,15 +324,7 @@ def _proportion(measure, values, rows, add, to):
     mi = ni - xi
     if measure == "PFT":
         add = 0.0
-    zero = (xi == 0) | (mi == 0)
-    if to == "all":
-        corr = np.ones(len(xi), bool)
-    elif to == "only0":
-        corr = zero
-    elif to == "if0all":
-        corr = np.full(len(xi), bool(np.any(zero & rows)))
-    else:
-        corr = np.zeros(len(xi), bool)
+    corr = _corrected((xi == 0) | (mi == 0), rows, to)
     if add == 0:
         corr = np.zeros(len(xi), bool)
     x = np.where(corr, xi + add, xi)
