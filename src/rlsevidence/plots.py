@@ -4,7 +4,8 @@ The per-analysis plots use the seaborn styles that matplotlib ships
 (``seaborn-v0_8-whitegrid`` and seaborn's ``colorblind`` palette, Wong 2011, Nat Methods
 8:441) rather than importing seaborn: every workflow job is a fresh Python process and
 seaborn's import (it pulls in scipy.stats) would double each plot job's run time. seaborn
-itself draws the one cross-analysis figure of the report (:func:`evidence_map`).
+itself draws the one cross-analysis figure of the report (:func:`evidence_map`), made once
+per run.
 """
 
 from __future__ import annotations
@@ -148,3 +149,29 @@ def funnel_plot(path, yi, vi, pooled: dict, *, measure: str, title: str, scale_l
     )
     _save(fig, path, title, alt)
     return alt
+
+
+def evidence_map(claims: list[dict], verdicts: tuple[str, ...]) -> str:
+    """Heat map (seaborn) of claims per speaker and verdict; returns inline SVG text."""
+    import io
+
+    import pandas as pd
+    import seaborn as sns
+
+    plt.style.use(STYLE)
+    matplotlib.rcParams.update(RC)
+    table = pd.crosstab(
+        pd.Series([c["speaker"] for c in claims], name="speaker"),
+        pd.Categorical([c["verdict"] for c in claims], categories=list(verdicts), ordered=True),
+        dropna=False,
+    )
+    table.columns.name = "verdict"
+    fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(table) + 1.8))
+    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
+    ax.set_xlabel("verdict")
+    ax.set_ylabel("")
+    ax.set_title("Claims per speaker and verdict", loc="left", fontsize=10)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buffer.getvalue()

@@ -194,7 +194,16 @@ def build_report(
     template = env.get_template("report.html.j2")
     speakers = sorted({c["speaker"] for c in claims})
     counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
+    from .plots import evidence_map
+
+    svg = re.sub(
+        r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<metadata>.*?</metadata>",
+        "",
+        evidence_map(claims, VERDICTS),
+        flags=re.S,
+    )
     html = template.render(
+        evidence_map=Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)),  # noqa: S704
         claims=claims,
         sections=sections,
         section_map={s["id"]: s for s in sections},
