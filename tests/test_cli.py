@@ -141,3 +141,18 @@ def test_console_script_runs(bcg):
     )
     # metafor: rma.peto(ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg) -> -0.4744463
     assert json.loads(proc.stdout)["estimate"] == pytest.approx(-0.4744463109406, rel=1e-9)
+
+
+def test_validate_checks_the_whole_data_package():
+    from conftest import ROOT
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "rlsevidence.cli", "validate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["claims"] > 40 and summary["sources"] > 100
+    assert summary["warnings"] == []
