@@ -21,7 +21,7 @@ import csv
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +126,6 @@ class Registry:
     sources: pd.DataFrame
     excerpts: dict[str, list[str]]
     claims: pd.DataFrame | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def source_ids(self) -> set[str]:
@@ -218,28 +217,10 @@ def load_claims(path: str | Path, seed_text: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def claim_analyses(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """Claim id -> list of analysis ids (semicolon-separated cell)."""
-    out = {}
-    for _, row in frame.iterrows():
-        cell = row.get("analyses")
-        ids = [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";") if a.strip()]
-        out[row["id"]] = ids
-    return out
-
-
 def _require_columns(frame, columns, path):
     for column in columns:
         if column not in frame.columns:
             raise InputError("missing column", file=str(path), column=column)
-
-
-def sheet_kind(frame: pd.DataFrame, measure: str) -> str:
-    """Which column set a sheet uses for ``measure``."""
-    columns = MEASURE_COLUMNS[measure]
-    if measure == "GEN" or not all(c in frame.columns for c in columns):
-        return "precomputed"
-    return "arms"
 
 
 def validate_sheet(
