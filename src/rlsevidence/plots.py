@@ -45,6 +45,12 @@ RC = {
 matplotlib.rcParams.update(RC)
 
 
+def _use_style() -> None:
+    """seaborn's whitegrid and colour-blind styles, then the project's byte-stable SVG settings."""
+    plt.style.use(STYLE)
+    matplotlib.rcParams.update(RC)
+
+
 def _natural(measure, values, ni=None):
     out = backtransform(measure, np.asarray(values, float), ni)
     return np.asarray(values, float) if out is None else np.asarray(out, float)
@@ -73,8 +79,7 @@ def forest_plot(
     ni=None,
 ) -> str:
     """Draw a forest plot; return its alt text."""
-    plt.style.use(STYLE)
-    matplotlib.rcParams.update(RC)
+    _use_style()
     y = np.asarray(yi, float)
     se = np.sqrt(np.asarray(vi, float))
     z = 1.959963984540054
@@ -126,8 +131,7 @@ def forest_plot(
 
 def funnel_plot(path, yi, vi, pooled: dict, *, measure: str, title: str, scale_label: str) -> str:
     """Funnel plot of effect against standard error with pseudo 95% limits; return alt text."""
-    plt.style.use(STYLE)
-    matplotlib.rcParams.update(RC)
+    _use_style()
     y = np.asarray(yi, float)
     se = np.sqrt(np.asarray(vi, float))
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
@@ -158,8 +162,7 @@ def evidence_map(claims: list[dict], verdicts: tuple[str, ...]) -> str:
     import pandas as pd
     import seaborn as sns
 
-    plt.style.use(STYLE)
-    matplotlib.rcParams.update(RC)
+    _use_style()
     table = pd.crosstab(
         pd.Series([c["speaker"] for c in claims], name="speaker"),
         pd.Categorical([c["verdict"] for c in claims], categories=list(verdicts), ordered=True),

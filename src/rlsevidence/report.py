@@ -66,8 +66,8 @@ def software_versions() -> dict:
     return versions
 
 
-def _inline_svg(path: str | Path) -> Markup:
-    text = Path(path).read_text(encoding="utf-8")
+def _inline_svg(text: str) -> Markup:
+    """matplotlib's SVG text, ready to inline: no XML prologue or metadata, role="img"."""
     text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
     text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
@@ -176,9 +176,11 @@ def build_report(
                 "bias": bias,
                 "rows": rows,
                 "leave1out": leave1out,
-                "forest": _inline_svg(paths["forest"]),
+                "forest": _inline_svg(Path(paths["forest"]).read_text(encoding="utf-8")),
                 "forest_alt": f"Forest plot for {paths['meta'].get('title', analysis_id)}",
-                "funnel": _inline_svg(paths["funnel"]) if (pooled.get("k") or 0) >= 10 else None,
+                "funnel": _inline_svg(Path(paths["funnel"]).read_text(encoding="utf-8"))
+                if (pooled.get("k") or 0) >= 10
+                else None,
                 "published": [p for p in published_rows if p.get("analysis_id") == analysis_id],
                 "claims": [c["id"] for c in claims if analysis_id in c["analyses"]],
             }
@@ -196,14 +198,8 @@ def build_report(
     counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
     from .plots import evidence_map
 
-    svg = re.sub(
-        r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<metadata>.*?</metadata>",
-        "",
-        evidence_map(claims, VERDICTS),
-        flags=re.S,
-    )
     html = template.render(
-        evidence_map=Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)),  # noqa: S704
+        evidence_map=_inline_svg(evidence_map(claims, VERDICTS)),
         claims=claims,
         sections=sections,
         section_map={s["id"]: s for s in sections},
