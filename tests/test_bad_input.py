@@ -102,17 +102,58 @@ def test_sheet_whose_hash_does_not_match_fails(tmp_path):
     assert not (workdir / "results/validated/registry.json").exists()
 
 
-def test_claim_pointing_to_a_missing_analysis_fails(tmp_path):
+def first_analysis_row(path: Path) -> int:
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    return next(i for i, r in enumerate(rows, 1) if r["item_type"] == "analysis")
+
+
+def test_evidence_pointing_to_a_missing_analysis_fails(tmp_path):
     workdir = copy_repo(tmp_path / "repo")
-    links = workdir / "data/raw/claim_links.csv"
-    edit_csv(links, 1, "analysis_id", "no_such_analysis")
+    evidence = workdir / "data/raw/claim_evidence.csv"
+    row = first_analysis_row(evidence)
+    edit_csv(evidence, row, "analysis_id", "no_such_analysis")
     refresh_package(workdir)
     proc = snakemake(workdir, "results/validated/registry.json")
     assert proc.returncode != 0
     line = next(
         line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("error: ")
     )
-    assert "data/raw/claim_links.csv: row 1, column 'analysis_id'" in line
+    assert f"data/raw/claim_evidence.csv: row {row}, column 'analysis_id'" in line
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("direction", "maybe", "direction must be one of"),
+        ("quote", "a quote that no stored excerpt holds", "quote not found verbatim"),
+        ("certainty", "certain", "certainty must be"),
+    ],
+)
+def test_bad_evidence_item_fails_naming_row_and_column(tmp_path, column, value, message):
+    workdir = copy_repo(tmp_path / "repo")
+    evidence = workdir / "data/raw/claim_evidence.csv"
+    edit_csv(evidence, 1, column, value)  # row 1 is a published/study item with a quote
+    refresh_package(workdir)
+    proc = snakemake(workdir, "results/validated/registry.json")
+    assert proc.returncode != 0
+    line = next(
+        line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("error: ")
+    )
+    assert f"data/raw/claim_evidence.csv: row 1, column '{column}'" in line and message in line
+    assert not (workdir / "results/validated/registry.json").exists()
+
+
+def test_testable_part_without_evidence_or_documented_search_fails(tmp_path):
+    workdir = copy_repo(tmp_path / "repo")
+    props = workdir / "data/raw/propositions.csv"
+    with props.open("a", encoding="utf-8") as handle:
+        handle.write("c001,z,association,An extra part nobody searched for,greater,,,,\n")
+    refresh_package(workdir)
+    proc = snakemake(workdir, "results/validated/registry.json")
+    assert proc.returncode != 0
+    assert "c001 part z has no evidence item and no documented empty search" in (
+        proc.stdout + proc.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,22 +32,16 @@ def run(tmp_path_factory):
     return workdir, raw_before
 
 
-def test_sibo_pooled_matches_metafor(run):
+def test_sibo_pools_one_report_per_cohort(run):
     workdir, _ = run
     pooled = json.loads((workdir / "results/analyses/sibo_rls/pooled.json").read_text())
-    # R: dat <- escalc("OR", ai=c(22,30), n1i=c(32,39), ci=c(7,7), n2i=c(25,27))
-    #    res <- rma(yi, vi, data=dat, method="REML", test="knha", control=list(threshold=1e-14))
-    #    coef 1.995867261075316, se 0.260425881318929, ci -1.313157305561733 to 5.304891827712364,
-    #    tau2 0, QE 0.398303258891012; predict(res, transf=exp)$pred 7.358582073143697
-    assert pooled["k"] == 2 and pooled["measure"] == "OR" and pooled["hk"] is True
-    assert pooled["estimate"] == pytest.approx(1.995867261075316, rel=1e-9)
-    assert pooled["se"] == pytest.approx(0.260425881318929, rel=1e-9)
-    assert pooled["ci_lower"] == pytest.approx(-1.313157305561733, rel=1e-8)
-    assert pooled["ci_upper"] == pytest.approx(5.304891827712364, rel=1e-8)
-    assert pooled["tau2"] == 0 and pooled["tau2_is_zero"] is True
-    assert pooled["q"] == pytest.approx(0.398303258891012, rel=1e-9)
-    assert pooled["backtransformed"]["estimate"] == pytest.approx(7.358582073143697, rel=1e-9)
-    assert any("tau² estimated as 0" in note for note in pooled["notes"])
+    # The two Weinstock reports share a cohort (sheet column `cohort`): only the first is
+    # pooled. R: dat <- escalc("OR", ai=22, n1i=32, ci=7, n2i=25); rma(yi, vi, data=dat)
+    #    coef 1.732918969205 (= log(22*18/(10*7))), se sqrt(1/22+1/10+1/7+1/18)
+    assert pooled["k"] == 1 and pooled["measure"] == "OR"
+    assert pooled["estimate"] == pytest.approx(1.7329189692051, rel=1e-9)
+    assert pooled["se"] == pytest.approx((1 / 22 + 1 / 10 + 1 / 7 + 1 / 18) ** 0.5, rel=1e-9)
+    assert any("Weinstock 2012 (APSS abstract) not pooled" in note for note in pooled["notes"])
 
 
 def test_sibo_effect_of_weinstock_2011_from_published_counts(run):
@@ -71,7 +65,7 @@ def test_report_shows_claim_quote_numbers_estimate_and_plot(run):
     )
     assert "Fatriff" in html
     assert 'id="analysis-sibo_rls"' in html and "<svg" in html
-    assert "7.36" in html  # pooled OR
+    assert "5.66" in html  # OR of Weinstock 2011, exp(1.7329)
     assert "https://" not in re.sub(r'href="https?://[^"]*"', "", html).split("<script>")[1]
 
 
@@ -84,8 +78,39 @@ def test_claims_json_has_every_claim_with_design_keys(run):
         assert {"id", "speaker", "quote", "verdict", "certainty", "analyses", "summary"} <= set(
             claim
         )
+        assert {"kind", "proposition", "parts", "evidence", "step", "would_change"} <= set(claim)
+        assert claim["summary"]
     jsonld = json.loads((workdir / "results/claims.jsonld").read_text())
     assert jsonld[0]["@type"] == "ClaimReview"
+
+
+def test_claims_are_judged_on_their_evidence(run):
+    """Issue 10's bars: few testable claims left insufficient, each with its reason; every
+    evidence item carries direction, directness and certainty."""
+    workdir, _ = run
+    claims = json.loads((workdir / "results/claims.json").read_text())
+    testable = [c for c in claims if c["verdict"] != "not testable"]
+    insufficient = [c for c in testable if c["verdict"] == "insufficient evidence"]
+    assert len(insufficient) <= 0.10 * len(testable)
+    assert all(c["summary"] for c in insufficient)
+    for claim in testable:
+        for item in claim["evidence"]:
+            assert item["direction"] in ("supports", "partly", "against", "neither")
+            assert item["certainty"] in ("high", "moderate", "low", "very low")
+            assert item["directness"] in ("direct", "indirect")
+
+
+def test_no_headline_interval_spans_a_ratio_above_1000(run):
+    import math
+
+    from rlsevidence.assess.evidence import headline
+
+    workdir, _ = run
+    for path in sorted((workdir / "results/analyses").glob("*/pooled.json")):
+        pooled = json.loads(path.read_text())
+        head = headline(pooled)
+        if head.informative and pooled["measure"] in ("OR", "RR", "PLO"):
+            assert head.ci_upper - head.ci_lower <= math.log(1000), path
 
 
 def test_snakemake_report_is_built(run):

@@ -48,18 +48,7 @@ DESIGNS = (
     "other",
 )
 SOURCE_COLUMNS = ("source_id", "citation", "year", "url", "design")
-CLAIM_COLUMNS = ("id", "speaker", "quote", "type", "testable", "analyses")
-CLAIM_TYPES = (
-    "treatment_effect",
-    "prevalence",
-    "association",
-    "mechanism",
-    "history",
-    "personal_anecdote",
-    "definition",
-    "recommendation",
-    "other",
-)
+CLAIM_COLUMNS = ("id", "speaker", "quote")
 NUMERIC_COLUMNS = (
     "n1",
     "mean1",
@@ -199,14 +188,6 @@ def load_claims(path: str | Path, seed_text: str | None = None) -> pd.DataFrame:
         for column in ("speaker", "quote"):
             if pd.isna(row[column]):
                 raise InputError("empty", file=str(path), row=i + 1, column=column)
-        if row["type"] not in CLAIM_TYPES:
-            raise InputError(
-                f"unknown claim type {row['type']!r}", file=str(path), row=i + 1, column="type"
-            )
-        if row["testable"] not in ("yes", "no", "partly"):
-            raise InputError(
-                "testable must be yes, no or partly", file=str(path), row=i + 1, column="testable"
-            )
         if seed is not None and normalise_text(row["quote"]) not in seed:
             raise InputError(
                 "quote is not verbatim in the article and comments",
@@ -215,6 +196,55 @@ def load_claims(path: str | Path, seed_text: str | None = None) -> pd.DataFrame:
                 column="quote",
             )
     return frame
+
+
+def first_of_cohort(cohorts) -> list[bool]:
+    """Which rows are pooled when rows may share patients.
+
+    A sheet may name each row's ``cohort``; rows that share a non-empty cohort report (some
+    of) the same patients, and pooling them would count those patients twice. Documented
+    choice: only the first row of each cohort is pooled (the sheet lists the fullest,
+    peer-reviewed report first); the others stay in the sheet and the report, marked as not
+    pooled. Cochrane Handbook (Higgins et al. 2023), section 5.2.2: collate multiple reports
+    of the same study so that each study contributes once.
+    """
+    seen: set[str] = set()
+    keep = []
+    for value in cohorts:
+        text = "" if value is None or value != value else str(value).strip()
+        keep.append(not text or text not in seen)
+        if text:
+            seen.add(text)
+    return keep
+
+
+def pooled_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of a sheet that are pooled (see :func:`first_of_cohort`) and a note for each
+    row left out."""
+    if "cohort" not in frame.columns:
+        return frame, []
+    keep = first_of_cohort(frame["cohort"].tolist())
+    notes = [
+        f"{row['study']} not pooled: it shares patients (cohort {row['cohort']!r}) with a row "
+        "listed before it"
+        for row, k in zip(frame.to_dict("records"), keep, strict=True)
+        if not k
+    ]
+    return frame[keep].reset_index(drop=True), notes
+
+
+def quote_problem(registry: Registry, source_id: str, quote: str) -> str | None:
+    """None when every part of ``quote`` (parts joined by "...") is in a stored excerpt of the
+    source (whitespace and typographic quotes aside); else what is wrong, in one line."""
+    if source_id not in registry.source_ids:
+        return f"unknown source id {source_id!r} (not in sources.csv)"
+    stored = registry.excerpts.get(source_id, [])
+    if not stored:
+        return f"no stored excerpt for source {source_id!r} (excerpts.jsonl)"
+    for part in (normalise_text(p) for p in re.split(r"\s*\.\.\.\s*|\s*…\s*", quote)):
+        if part and not any(part in text for text in stored):
+            return f"quote not found verbatim in the stored excerpt of {source_id!r}: {part[:60]!r}"
+    return None
 
 
 def _require_columns(frame, columns, path):
@@ -277,23 +307,10 @@ def validate_sheet(
                 row=i + 1,
                 column="source_id",
             )
-        quote_parts = [normalise_text(p) for p in re.split(r"\s*\.\.\.\s*|\s*…\s*", row["quote"])]
-        stored = registry.excerpts.get(sid, [])
-        if not stored:
-            raise InputError(
-                f"no stored excerpt for source {sid!r} (excerpts.jsonl)",
-                file=str(path),
-                row=i + 1,
-                column="source_id",
-            )
-        for part in quote_parts:
-            if part and not any(part in text for text in stored):
-                raise InputError(
-                    f"quote not found verbatim in the stored excerpt of {sid!r}: {part[:60]!r}",
-                    file=str(path),
-                    row=i + 1,
-                    column="quote",
-                )
+        problem = quote_problem(registry, sid, row["quote"])
+        if problem:
+            column = "quote" if problem.startswith("quote") else "source_id"
+            raise InputError(problem, file=str(path), row=i + 1, column=column)
         if "rob" in frame.columns and not pd.isna(row["rob"]) and row["rob"] not in ROB_LEVELS:
             raise InputError(
                 f"risk of bias must be one of {', '.join(ROB_LEVELS)}",

@@ -14,6 +14,20 @@ import numpy as np
 
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
 RATIO = ("RR", "OR")
+#: Starting certainty by the design that answers the question. Intervention effects from
+#: randomised trials start high, from observational studies low (Guyatt et al. 2011, J Clin
+#: Epidemiol 64:383). Prevalence, prognosis and association questions answered by
+#: population-based (representative) observational studies start high (Iorio A et al. Using
+#: GRADE to rate the quality of evidence for prognosis. BMJ 2015;350:h870).
+STARTS = {
+    "randomised": (4, "high (randomised trials)"),
+    "population_based": (
+        4,
+        "high (population-based observational studies of a prevalence or association "
+        "question; Iorio et al. 2015)",
+    ),
+    "observational": (2, "low (observational studies)"),
+}
 
 
 @dataclass
@@ -43,7 +57,7 @@ class GradeInputs:
     """What grading needs of one analysis."""
 
     analysis: str
-    design_kind: str  # "randomised" or "observational"
+    design_kind: str  # "randomised", "population_based" or "observational" (see STARTS)
     measure: str
     pooled: dict
     bias: dict | None
@@ -64,8 +78,7 @@ def _crosses(lower, upper, value) -> bool:
 def assess(inputs: GradeInputs, thresholds: dict) -> Certainty:
     """Rate certainty. ``thresholds`` is the config's ``grade:`` mapping."""
     randomised = inputs.design_kind == "randomised"
-    score = 4 if randomised else 2
-    start = "high (randomised trials)" if randomised else "low (observational studies)"
+    score, start = STARTS[inputs.design_kind]
     steps: list[Step] = []
     pooled = inputs.pooled
     k = pooled.get("k") or 0

@@ -15,7 +15,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from .claims import VERDICTS
+from .assess.rule import VERDICTS
 from .steps import read_json
 
 PACKAGES = (
@@ -143,7 +143,8 @@ def build_report(
     output: str,
 ) -> None:
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
-    from .data import read_csv
+    from .assess.evidence import headline, natural
+    from .data import pooled_frame, read_csv
 
     claims = read_json(claims_json)
     source_table = read_csv(sources).set_index("source_id")
@@ -157,7 +158,8 @@ def build_report(
         pooled = read_json(paths["pooled"])
         grade = read_json(paths["grade"])
         bias = read_json(paths["bias"])
-        sheet = read_csv(paths["sheet"])
+        full_sheet = read_csv(paths["sheet"])
+        sheet, _ = pooled_frame(full_sheet)
         effects = pd.read_csv(paths["effects"])
         leave1out = _leave_one_out(paths.get("leave1out"), pooled)
         rows = [dict.fromkeys(ROW_KEYS, "") | row for row in _records(sheet)]
@@ -165,6 +167,20 @@ def build_report(
             row["_yi"] = eff["yi"]
             row["_sei"] = eff["sei"]
             row["_source"] = source_map.get(row.get("source_id"), {})
+        if len(full_sheet) > len(sheet):
+            pooled_studies = set(sheet["study"])
+            for row in _records(full_sheet):
+                if row["study"] not in pooled_studies:
+                    row = dict.fromkeys(ROW_KEYS, "") | row
+                    row.update(_yi=None, _sei=None, _source=source_map.get(row["source_id"], {}))
+                    row["study"] = f"{row['study']} (not pooled: shares patients, see notes)"
+                    rows.append(row)
+        head = headline(pooled)
+        measure = pooled.get("measure", "GEN")
+        head_view = head.to_dict() | {
+            key: natural(measure, getattr(head, key))
+            for key in ("estimate", "ci_lower", "ci_upper")
+        }
         meta = dict(META_DEFAULTS, title=analysis_id) | dict(paths["meta"])
         meta["total_n"] = _total_participants(sheet)
         sections.append(
@@ -172,6 +188,7 @@ def build_report(
                 "id": analysis_id,
                 "meta": meta,
                 "pooled": pooled,
+                "headline": head_view,
                 "grade": grade,
                 "bias": bias,
                 "rows": rows,

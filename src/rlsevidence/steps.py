@@ -80,12 +80,41 @@ def load_registry(
     return registry
 
 
+def load_assessment_inputs(
+    *,
+    claims_frame,
+    propositions: str,
+    claim_evidence: str,
+    registry,
+    analysis_ids,
+    not_found: str | None = None,
+):
+    """Propositions and evidence items, checked (quotes against the stored excerpts; with
+    ``not_found``, every testable part has an item or a documented empty search)."""
+    from .assess.evidence import check_coverage, load_evidence, load_propositions
+    from .data import quote_problem
+
+    claim_ids = set(claims_frame["id"])
+    props = load_propositions(propositions, _read_rows(propositions), claim_ids)
+    items = load_evidence(
+        claim_evidence,
+        _read_rows(claim_evidence),
+        props,
+        set(analysis_ids),
+        lambda sid, quote: quote_problem(registry, sid, quote),
+    )
+    if not_found:
+        check_coverage(props, items, not_found, _read_rows(not_found))
+    return props, items
+
+
 def validate_registry(
     *,
     sources: str,
     excerpts: str,
     claims: str,
-    claim_links: str,
+    propositions: str,
+    claim_evidence: str,
     published: str,
     not_found: str,
     article: str,
@@ -94,64 +123,39 @@ def validate_registry(
     sheets: list[str],
     output: str | None,
 ) -> dict:
-    """Check sources, excerpts, claims, links and published estimates against each other."""
+    """Check sources, excerpts, claims, propositions, evidence and published estimates."""
     import pandas as pd
 
     from .data import check_hash, check_id, read_csv
 
-    for path in (sources, excerpts, claims, claim_links, published, not_found, article):
+    for path in (
+        sources,
+        excerpts,
+        claims,
+        propositions,
+        claim_evidence,
+        published,
+        not_found,
+        article,
+    ):
         check_hash(path, package)
     for path in sheets:
         check_hash(path, package)
     for analysis in analysis_ids:
         check_id(analysis, "analysis id")
     registry = load_registry(sources, excerpts, claims, article)
-    known = set(analysis_ids)
-    claim_ids = set(registry.claims["id"])
-    for i, row in registry.claims.iterrows():
-        cell = row.get("analyses")
-        for analysis in [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";")]:
-            if analysis and analysis not in known:
-                raise InputError(
-                    f"claim points to analysis {analysis!r}, which is not in the config",
-                    file=claims,
-                    row=i + 1,
-                    column="analyses",
-                )
-    links = read_csv(claim_links)
-    for column in ("claim_id", "analysis_id", "expected"):
-        if column not in links.columns:
-            raise InputError("missing column", file=claim_links, column=column)
-    for i, row in links.iterrows():
-        if row["claim_id"] not in claim_ids:
-            raise InputError(
-                f"unknown claim id {row['claim_id']!r}",
-                file=claim_links,
-                row=i + 1,
-                column="claim_id",
-            )
-        if row["analysis_id"] not in known:
-            raise InputError(
-                f"claim points to missing analysis {row['analysis_id']!r}",
-                file=claim_links,
-                row=i + 1,
-                column="analysis_id",
-            )
-        if row["expected"] not in ("greater", "less", "value", "none"):
-            raise InputError(
-                "expected must be greater, less, value or none",
-                file=claim_links,
-                row=i + 1,
-                column="expected",
-            )
-        if row["expected"] == "value":
-            try:
-                float(row["value"])
-            except (TypeError, ValueError):
-                raise InputError(
-                    "an expected value needs a number", file=claim_links, row=i + 1, column="value"
-                ) from None
+    props, items = load_assessment_inputs(
+        claims_frame=registry.claims,
+        propositions=propositions,
+        claim_evidence=claim_evidence,
+        registry=registry,
+        analysis_ids=analysis_ids,
+        not_found=not_found,
+    )
     pub = read_csv(published)
+    for column in ("analysis_id", "source_id", "quote"):
+        if column not in pub.columns:
+            raise InputError("missing column", file=published, column=column)
     for i, row in pub.iterrows():
         if row["source_id"] not in registry.source_ids:
             raise InputError(
@@ -165,10 +169,11 @@ def validate_registry(
     summary = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
-        "claim_links": len(links),
+        "propositions": len(props),
+        "evidence_items": len(items),
         "published_estimates": len(pub),
         "not_found": len(read_csv(not_found)),
-        "analyses": sorted(known),
+        "analyses": sorted(analysis_ids),
     }
     if output:
         write_json(output, summary)
@@ -215,7 +220,8 @@ def validate_all(config_path: str = "config/config.yaml") -> dict:
         sources=config["sources"],
         excerpts=config["excerpts"],
         claims=config["claims"],
-        claim_links=config["claim_links"],
+        propositions=config["propositions"],
+        claim_evidence=config["claim_evidence"],
         published=config["published"],
         not_found=config["not_found"],
         article=config["article"],
@@ -243,10 +249,10 @@ def validate_all(config_path: str = "config/config.yaml") -> dict:
 
 
 def compute_effects(*, sheet: str, measure: str, add: float, to: str, output: str):
-    from .data import read_csv
+    from .data import pooled_frame, read_csv
     from .effects import escalc
 
-    frame = read_csv(sheet)
+    frame, _ = pooled_frame(read_csv(sheet))
     effects = escalc(measure, frame, add=add, to=to)
     table = effects.to_frame()
     table.insert(0, "study", frame["study"].to_numpy())
@@ -284,15 +290,16 @@ def pool_analysis(
     from .analysis import pool_frame
     from .bayes import DEFAULT_TAU_SCALE, bayes_meta
     from .bias import small_study_tests
-    from .data import read_csv
+    from .data import pooled_frame, read_csv
     from .sensitivity import cumulative, leave_one_out, subgroups
 
-    frame = read_csv(sheet)
+    frame, left_out = pooled_frame(read_csv(sheet))
     result, eff = pool_frame(
         frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to
     )
     pooled = result.to_dict()
     pooled["analysis"] = analysis
+    pooled["notes"].extend(left_out)
     keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
     labels = frame["study"].to_numpy()[keep]
     yi, vi = eff.yi[keep], eff.vi[keep]
@@ -406,9 +413,13 @@ def grade_analysis(
     thresholds: dict,
     output: str,
 ) -> dict:
+    from .data import first_of_cohort
     from .grade import GradeInputs, assess, compare_with_published
 
     rows = _read_rows(sheet)
+    rows = [
+        r for r, k in zip(rows, first_of_cohort([r.get("cohort") for r in rows]), strict=True) if k
+    ]
     effect_rows = _read_rows(effects)
     keep = [np.isfinite(_number(e["yi"])) and np.isfinite(_number(e["vi"])) for e in effect_rows]
     rob = [(r.get("rob") or "").strip() for r, k in zip(rows, keep, strict=True) if k]
@@ -452,99 +463,53 @@ def grade_analysis(
 # ------------------------------------------------------------------------------ claims
 
 
-def _text(value) -> str:
-    return "" if value is None or value != value else str(value)
-
-
 def judge_claims(
     *,
     claims: str,
-    claim_links: str,
+    propositions: str,
+    claim_evidence: str,
+    sources: str,
+    excerpts: str,
     analyses: dict,
     report_url: str,
     snapshot_date: str,
     output: str,
     output_jsonld: str,
 ) -> list[dict]:
-    """``analyses`` maps analysis id -> {"pooled": path, "grade": path, "title": str}."""
-    import pandas as pd
+    """Verdict per claim over all its evidence items (rule: ``rlsevidence.assess.rule``).
 
-    from .claims import ClaimVerdict, Link, claim_review_jsonld, dumps, format_estimate, judge
+    ``analyses`` maps analysis id -> {"pooled": path, "grade": path, "title": str}.
+    """
+    from .assess import assess_claim
+    from .assess.claimreview import claim_review_jsonld, dumps
     from .data import read_csv
 
-    table = read_csv(claims)
-    links = read_csv(claim_links)
-    results = {a: (read_json(p["pooled"]), read_json(p["grade"])) for a, p in analyses.items()}
+    registry = load_registry(sources, excerpts)
+    table = read_csv(claims).fillna("")
+    props, items = load_assessment_inputs(
+        claims_frame=table,
+        propositions=propositions,
+        claim_evidence=claim_evidence,
+        registry=registry,
+        analysis_ids=list(analyses),
+    )
+    results = {
+        a: (read_json(p["pooled"]), read_json(p["grade"]), p.get("title", a))
+        for a, p in analyses.items()
+    }
     verdicts = []
-    for _, row in table.iterrows():
-        cid = row["id"]
-        cell = row.get("analyses")
-        linked = [] if pd.isna(cell) else [a.strip() for a in str(cell).split(";") if a.strip()]
-        my_links = [
-            Link(
-                r["claim_id"],
-                r["analysis_id"],
-                r["expected"],
-                None if pd.isna(r.get("value")) else float(r["value"]),
-                "" if pd.isna(r.get("note")) else r["note"],
-            )
-            for _, r in links[links["claim_id"] == cid].iterrows()
-        ]
-        for link in my_links:
-            if link.analysis_id not in linked:
-                linked.append(link.analysis_id)
-        reasons: list[str] = []
-        certainty = key = primary = None
-        if row["testable"] == "no":
-            verdict = "not testable"
-            summary = "A personal experience or a statement that published evidence cannot test."
-        else:
-            usable = [
-                lk
-                for lk in my_links
-                if lk.analysis_id in results
-                and results[lk.analysis_id][0].get("estimate") is not None
-            ]
-            if not usable:
-                verdict = "insufficient evidence"
-                have = [a for a in linked if a in results]
-                summary = "No pooled evidence speaks directly to this claim" + (
-                    f" (related analyses: {', '.join(have)})." if have else "."
-                )
-            else:
-                link = usable[0]
-                pooled, grade = results[link.analysis_id]
-                certainty = grade["level"]
-                primary = link.analysis_id
-                verdict, reason = judge(link, pooled, certainty)
-                key = format_estimate(pooled)
-                reasons.append(reason)
-                for other in usable[1:]:
-                    p2, g2 = results[other.analysis_id]
-                    v2, r2 = judge(other, p2, g2["level"])
-                    reasons.append(f"{other.analysis_id}: {v2} ({r2}; {g2['level']} certainty)")
-                title = analyses[link.analysis_id].get("title", link.analysis_id)
-                summary = f"{title}: {key}; {reason}; certainty {certainty}."
+    for claim in table.to_dict("records"):
+        cid = claim["id"]
         verdicts.append(
-            ClaimVerdict(
-                id=cid,
-                speaker=row["speaker"],
-                quote=row["quote"],
-                verdict=verdict,
-                certainty=certainty,
-                analyses=linked,
-                summary=summary,
-                type=row.get("type", ""),
-                number_text=None if pd.isna(row.get("number_text")) else row.get("number_text"),
-                key_number=key,
-                primary_analysis=primary,
-                reasons=reasons,
-                testable=row["testable"],
-                evidence_needed=_text(row.get("evidence_needed")),
-                notes=_text(row.get("notes")),
+            assess_claim(
+                {k: str(v) for k, v in claim.items()},
+                [p for p in props if p.claim_id == cid],
+                [i for i in items if i.claim_id == cid],
+                results,
             ).to_dict()
         )
     Path(output).write_text(dumps(verdicts), encoding="utf-8")
-    jsonld = [claim_review_jsonld(ClaimVerdict(**v), report_url, snapshot_date) for v in verdicts]
+    jsonld = [claim_review_jsonld(v, report_url, snapshot_date) for v in verdicts]
     Path(output_jsonld).write_text(dumps(jsonld), encoding="utf-8")
+    log.info("judged %d claims", len(verdicts))
     return verdicts

@@ -2,7 +2,10 @@ rule claims:
     input:
         registry="results/validated/registry.json",
         claims=config["claims"],
-        claim_links=config["claim_links"],
+        propositions=config["propositions"],
+        claim_evidence=config["claim_evidence"],
+        sources=config["sources"],
+        excerpts=config["excerpts"],
         pooled=analysis_outputs("pooled.json"),
         grade=analysis_outputs("grade.json"),
     output:

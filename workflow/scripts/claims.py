@@ -6,14 +6,22 @@ meta = snakemake.params.meta
 with snakemake_step(snakemake.log[0]):
     judge_claims(
         claims=snakemake.input.claims,
-        claim_links=snakemake.input.claim_links,
+        propositions=snakemake.input.propositions,
+        claim_evidence=snakemake.input.claim_evidence,
+        sources=snakemake.input.sources,
+        excerpts=snakemake.input.excerpts,
         analyses={
             analysis: {
-                "pooled": f"results/analyses/{analysis}/pooled.json",
-                "grade": f"results/analyses/{analysis}/grade.json",
+                "pooled": pooled,
+                "grade": grade,
                 "title": meta[analysis].get("title", analysis),
             }
-            for analysis in snakemake.params.analyses
+            for analysis, pooled, grade in zip(
+                snakemake.params.analyses,
+                snakemake.input.pooled,
+                snakemake.input.grade,
+                strict=True,
+            )
         },
         report_url=snakemake.params.report_url,
         snapshot_date=snakemake.params.snapshot,

@@ -1,4 +1,7 @@
-"""Check sources, excerpts, claims, claim links and published estimates (rule validate_registry)."""
+"""Check sources, excerpts, claims, propositions, evidence and published estimates.
+
+Rule validate_registry.
+"""
 
 from rlsevidence.steps import snakemake_step, validate_registry
 
@@ -7,7 +10,8 @@ with snakemake_step(snakemake.log[0]):
         sources=snakemake.input.sources,
         excerpts=snakemake.input.excerpts,
         claims=snakemake.input.claims,
-        claim_links=snakemake.input.claim_links,
+        propositions=snakemake.input.propositions,
+        claim_evidence=snakemake.input.claim_evidence,
         published=snakemake.input.published,
         not_found=snakemake.input.not_found,
         article=snakemake.input.article,
