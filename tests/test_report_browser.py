@@ -123,8 +123,15 @@ def test_text_from_data_is_escaped(browser, tmp_path):
     (tmp_path / "not_found.csv").write_text(
         f'topic,searched,note\n"{evil.replace(chr(34), chr(34) * 2)}",x,y\n'
     )
-    claims = [{"id": "c001", "speaker": evil, "quote": evil, "verdict": "not testable", "certainty": None, "analyses": ["a1"],
-               "summary": evil, "type": "other", "number_text": None, "key_number": None, "primary_analysis": None, "reasons": [], "evidence_needed": evil, "notes": evil}]  # fmt: skip
+    part = {"part": "a", "kind": "association", "proposition": evil, "expected": "greater", "value": None,
+            "band_lower": None, "band_upper": None, "band_reason": "", "verdict": "supported", "certainty": "low",
+            "step": "best-evidence", "reasons": [evil], "conflicts": [evil], "would_change": evil}  # fmt: skip
+    item = {"claim_id": "c001", "part": "a", "item_type": "study", "analysis_id": "", "expected": "", "source_id": "s1",
+            "locator": evil, "quote": evil, "direction": "supports", "directness": "indirect", "indirect_reason": evil,
+            "design": "observational", "certainty": "low", "certainty_basis": evil, "note": evil, "shows": ""}  # fmt: skip
+    claims = [{"id": "c001", "speaker": evil, "quote": evil, "kind": "association", "proposition": evil, "verdict": "supported",
+               "certainty": "low", "step": "best-evidence", "summary": evil, "analyses": ["a1"], "parts": [part],
+               "evidence": [item], "would_change": evil, "number_text": None, "key_number": None, "notes": evil}]  # fmt: skip
     (tmp_path / "claims.json").write_text(json.dumps(claims))
     config = {"data_snapshot": "2026-01-01", "defaults": {"add": 0.5, "method": "REML", "hk": True, "pi_type": "metafor"},
               "grade": {"min_k_small_study_tests": 10, "sources": {}}}  # fmt: skip

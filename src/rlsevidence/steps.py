@@ -346,6 +346,23 @@ def pool_analysis(
 # ------------------------------------------------------------------------------- plots
 
 
+def plotted_model(pooled: dict) -> dict:
+    """The pooled model a forest plot draws: for sparse evidence the Bayesian random-effects
+    model that is the headline (its interval and predictive interval), else the model as
+    fitted; see ``rlsevidence.assess.evidence.headline``."""
+    from .transforms import backtransform
+
+    bayes = pooled.get("bayes")
+    if not bayes:
+        return pooled
+    keys = ("estimate", "ci_lower", "ci_upper", "pi_lower", "pi_upper")
+    view = dict(pooled, method="Bayesian RE", **{key: bayes[key] for key in keys})
+    if pooled.get("backtransformed") and pooled.get("measure") != "PFT":
+        values = backtransform(pooled["measure"], [bayes[key] for key in keys])
+        view["backtransformed"] = {key: float(v) for key, v in zip(keys, values, strict=True)}
+    return view
+
+
 def make_plots(
     *, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str
 ) -> dict:
@@ -366,7 +383,7 @@ def make_plots(
     yi = np.array([float(r["yi"]) for r in rows])
     vi = np.array([float(r["vi"]) for r in rows])
     ni = np.array([float(r["ni"] or "nan") for r in rows])
-    result = read_json(pooled)
+    result = plotted_model(read_json(pooled))
     natural = {"RR": "risk ratio", "OR": "odds ratio", "PLO": "proportion", "PFT": "proportion"}
     label = natural.get(measure, SCALE[measure])
     alt_forest = forest_plot(
