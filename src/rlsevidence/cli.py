@@ -1,4 +1,4 @@
-"""Command line: ``rlsevidence pool|bias|validate|datapackage``.
+"""Command line: ``rlsevidence pool|bias|validate|datapackage|check-quotes``.
 
 ``rlsevidence pool FILE.csv --measure M --method X [--hk] [--level 95]`` prints one JSON
 object with the keys fixed in the design; bad input exits with status 2 and one line on
@@ -60,6 +60,12 @@ def cmd_validate(args) -> dict:
     return validate_all(args.config)
 
 
+def cmd_check_quotes(args) -> dict:
+    from .checkquotes import check_directory
+
+    return check_directory(args.directory)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .effects import MEASURES
     from .pooling import METHODS, PI_TYPES
@@ -87,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check every sheet, source and claim")
     validate.add_argument("--config", default="config/config.yaml")
     validate.set_defaults(run=cmd_validate)
+    quotes = sub.add_parser(
+        "check-quotes",
+        help="second reading: every sheet number found again in its quote or derivation",
+    )
+    quotes.add_argument("directory", nargs="?", default="data/raw")
+    quotes.set_defaults(run=cmd_check_quotes)
     return parser
 
 
