@@ -14,6 +14,7 @@ include: "workflow/rules/effects.smk"
 include: "workflow/rules/pool.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/grade.smk"
+include: "workflow/rules/reproduce.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/report.smk"
 

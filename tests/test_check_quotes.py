@@ -29,7 +29,9 @@ def test_numbers_in_digits_and_words():
 
 def test_derivation_formulas_are_evaluated():
     # the SE of a log odds ratio from its 95% CI: (ln 2.01 - ln 1.41) / (2 * 1.959964)
-    assert evaluate("(ln(2.01)-ln(1.41))/(2*1.959964) = 0.0904") == pytest.approx(0.0904468, abs=1e-6)
+    assert evaluate("(ln(2.01)-ln(1.41))/(2*1.959964) = 0.0904") == pytest.approx(
+        0.0904468, abs=1e-6
+    )
     assert evaluate("round(0.69*32) = 22 (22/32 = 68.8%)") == 22
     values = derived_values("z = Phi^-1(1-0.0015/2) = 3.1747, sei = 3.5/z = 1.10247")
     assert values["z"][0] == pytest.approx(3.1747, abs=1e-4)

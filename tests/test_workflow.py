@@ -100,6 +100,23 @@ def test_claims_are_judged_on_their_evidence(run):
             assert item["directness"] in ("direct", "indirect")
 
 
+def test_published_syntheses_are_reproduced_or_their_miss_explained(run):
+    workdir, _ = run
+    reproductions = sorted((workdir / "results/analyses").glob("*/reproduction.json"))
+    assert len(reproductions) >= 4
+    results = {p.parent.name: json.loads(p.read_text()) for p in reproductions}
+    # Wilt 2012 (AHRQ CER 86), alpha-2-delta ligands vs placebo: WMD -4.26 (-5.75 to -2.77)
+    ahrq = results["reproduce_wilt2012"]
+    assert ahrq["published"]["estimate"] == -4.26 and ahrq["reproduced_within_tolerance"]
+    assert ahrq["reproduced"]["estimate"] == pytest.approx(-4.26, rel=0.10)
+    for result in results.values():
+        assert len(result["path"]) == 4
+        if not result["reproduced_within_tolerance"]:
+            assert result["explanation"], result["analysis"]
+    html = (workdir / "results/report/index.html").read_text()
+    assert 'id="reproduction-reproduce_trotti2019"' in html
+
+
 def test_no_headline_interval_spans_a_ratio_above_1000(run):
     import math
 

@@ -218,19 +218,33 @@ def first_of_cohort(cohorts) -> list[bool]:
     return keep
 
 
-def pooled_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of a sheet that are pooled (see :func:`first_of_cohort`) and a note for each
-    row left out."""
-    if "cohort" not in frame.columns:
-        return frame, []
-    keep = first_of_cohort(frame["cohort"].tolist())
-    notes = [
-        f"{row['study']} not pooled: it shares patients (cohort {row['cohort']!r}) with a row "
-        "listed before it"
-        for row, k in zip(frame.to_dict("records"), keep, strict=True)
-        if not k
-    ]
-    return frame[keep].reset_index(drop=True), notes
+def prepare_for_pooling(
+    frame: pd.DataFrame, multiarm: str = "combine", *, file: str = "<sheet>"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of a sheet as they are pooled, and a note for every change.
+
+    Rows that share patients (same ``cohort``) enter once (:func:`first_of_cohort`);
+    multi-arm trials (rows sharing a ``trial``) are combined or split
+    (:mod:`rlsevidence.multiarm`). The notes are also written into a ``preparation``
+    column so that every later step (effects, pooling, grading, the report) sees them.
+    """
+    from .multiarm import handle_multiarm
+
+    notes: list[str] = []
+    frame = frame.copy()
+    if "cohort" in frame.columns:
+        keep = first_of_cohort(frame["cohort"].tolist())
+        for row, kept in zip(frame.to_dict("records"), keep, strict=True):
+            if not kept:
+                notes.append(
+                    f"{row['study']} not pooled: it shares patients (cohort "
+                    f"{row['cohort']!r}) with a row listed before it"
+                )
+        frame = frame[keep].reset_index(drop=True)
+    frame, arm_notes = handle_multiarm(frame, multiarm, file=file)
+    notes += arm_notes
+    frame["preparation"] = " | ".join(notes)
+    return frame, notes
 
 
 def quote_problem(registry: Registry, source_id: str, quote: str) -> str | None:

@@ -141,10 +141,11 @@ def build_report(
     not_found: str,
     config: dict,
     output: str,
+    reproductions: list[str] | tuple = (),
 ) -> None:
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
     from .assess.evidence import headline, natural
-    from .data import pooled_frame, read_csv
+    from .data import read_csv
 
     claims = read_json(claims_json)
     source_table = read_csv(sources).set_index("source_id")
@@ -158,8 +159,7 @@ def build_report(
         pooled = read_json(paths["pooled"])
         grade = read_json(paths["grade"])
         bias = read_json(paths["bias"])
-        full_sheet = read_csv(paths["sheet"])
-        sheet, _ = pooled_frame(full_sheet)
+        sheet = read_csv(paths["sheet"])
         effects = pd.read_csv(paths["effects"])
         leave1out = _leave_one_out(paths.get("leave1out"), pooled)
         rows = [dict.fromkeys(ROW_KEYS, "") | row for row in _records(sheet)]
@@ -167,14 +167,6 @@ def build_report(
             row["_yi"] = eff["yi"]
             row["_sei"] = eff["sei"]
             row["_source"] = source_map.get(row.get("source_id"), {})
-        if len(full_sheet) > len(sheet):
-            pooled_studies = set(sheet["study"])
-            for row in _records(full_sheet):
-                if row["study"] not in pooled_studies:
-                    row = dict.fromkeys(ROW_KEYS, "") | row
-                    row.update(_yi=None, _sei=None, _source=source_map.get(row["source_id"], {}))
-                    row["study"] = f"{row['study']} (not pooled: shares patients, see notes)"
-                    rows.append(row)
         head = headline(pooled)
         measure = pooled.get("measure", "GEN")
         head_view = head.to_dict() | {
@@ -219,6 +211,7 @@ def build_report(
         evidence_map=_inline_svg(evidence_map(claims, VERDICTS)),
         claims=claims,
         sections=sections,
+        reproductions=[read_json(p) for p in reproductions],
         section_map={s["id"]: s for s in sections},
         speakers=speakers,
         verdicts=VERDICTS,

@@ -190,14 +190,20 @@ def validate_sheet(
     measure: str,
     subgroup: str | None,
     output: str,
+    multiarm: str = "combine",
 ) -> list[str]:
-    from .data import check_hash
+    """Check one sheet and write it as it will be pooled (rows sharing a cohort entered
+    once, multi-arm trials combined or split; see ``data.prepare_for_pooling``)."""
+    from .data import check_hash, prepare_for_pooling
     from .data import validate_sheet as check_sheet
     from .effects import escalc
 
     check_hash(sheet, package)
     registry = load_registry(sources, excerpts)
     frame, warnings = check_sheet(sheet, measure, registry, subgroup=subgroup)
+    frame, notes = prepare_for_pooling(frame, multiarm, file=sheet)
+    for note in notes:
+        log.info("%s", note)
     try:
         escalc(measure, frame)
     except InputError as error:
@@ -240,6 +246,7 @@ def validate_all(config_path: str = "config/config.yaml") -> dict:
             measure=entry["measure"],
             subgroup=entry.get("subgroup"),
             output=None,
+            multiarm=entry.get("multiarm", config["defaults"]["multiarm"]),
         )
     summary["warnings"] = warnings
     return summary
@@ -249,10 +256,10 @@ def validate_all(config_path: str = "config/config.yaml") -> dict:
 
 
 def compute_effects(*, sheet: str, measure: str, add: float, to: str, output: str):
-    from .data import pooled_frame, read_csv
+    from .data import read_csv
     from .effects import escalc
 
-    frame, _ = pooled_frame(read_csv(sheet))
+    frame = read_csv(sheet)
     effects = escalc(measure, frame, add=add, to=to)
     table = effects.to_frame()
     table.insert(0, "study", frame["study"].to_numpy())
@@ -290,16 +297,22 @@ def pool_analysis(
     from .analysis import pool_frame
     from .bayes import DEFAULT_TAU_SCALE, bayes_meta
     from .bias import small_study_tests
-    from .data import pooled_frame, read_csv
+    from .data import read_csv
     from .sensitivity import cumulative, leave_one_out, subgroups
 
-    frame, left_out = pooled_frame(read_csv(sheet))
+    frame = read_csv(sheet)
+    left_out = []
+    if "preparation" in frame.columns and frame["preparation"].notna().any():
+        left_out = [n for n in str(frame["preparation"].dropna().iloc[0]).split(" | ") if n]
     result, eff = pool_frame(
         frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to
     )
     pooled = result.to_dict()
     pooled["analysis"] = analysis
     pooled["notes"].extend(left_out)
+    pooled["without_approximations"] = _without_approximations(
+        frame, measure, method, hk=hk, level=level, pi_type=pi_type, add=add, to=to
+    )
     keep = np.isfinite(eff.yi) & np.isfinite(eff.vi)
     labels = frame["study"].to_numpy()[keep]
     yi, vi = eff.yi[keep], eff.vi[keep]
@@ -341,6 +354,34 @@ def pool_analysis(
     cum.to_csv(outputs["cumulative"], index=False, float_format="%.17g")
     log.info("pooled %s: k=%s estimate=%s", analysis, pooled["k"], pooled["estimate"])
     return pooled
+
+
+def _without_approximations(frame, measure: str, method: str, **options) -> dict | None:
+    """Sensitivity analysis run automatically when rows are marked as approximations (column
+    ``approximation``: LS-means among raw means, a wider age band, an SE from a rounded p,
+    enrolled instead of analysed n ...): the same model without those rows."""
+    from .analysis import pool_frame
+
+    if "approximation" not in frame.columns:
+        return None
+    marked = frame["approximation"].fillna("").astype(str).str.strip() != ""
+    if not marked.any():
+        return None
+    out = {
+        "excluded": [
+            f"{s}: {a}"
+            for s, a in zip(frame["study"][marked], frame["approximation"][marked], strict=True)
+        ],
+        "k": int((~marked).sum()),
+    }
+    if out["k"] == 0:
+        out["note"] = "every row is an approximation: no sensitivity analysis possible"
+        return out
+    result, _ = pool_frame(frame[~marked].reset_index(drop=True), measure, method, **options)
+    view = result.to_dict()
+    for key in ("estimate", "ci_lower", "ci_upper", "tau2", "i2", "backtransformed"):
+        out[key] = view.get(key)
+    return out
 
 
 # ------------------------------------------------------------------------------- plots
@@ -430,13 +471,9 @@ def grade_analysis(
     thresholds: dict,
     output: str,
 ) -> dict:
-    from .data import first_of_cohort
     from .grade import GradeInputs, assess, compare_with_published
 
     rows = _read_rows(sheet)
-    rows = [
-        r for r, k in zip(rows, first_of_cohort([r.get("cohort") for r in rows]), strict=True) if k
-    ]
     effect_rows = _read_rows(effects)
     keep = [np.isfinite(_number(e["yi"])) and np.isfinite(_number(e["vi"])) for e in effect_rows]
     rob = [(r.get("rob") or "").strip() for r, k in zip(rows, keep, strict=True) if k]
@@ -530,3 +567,132 @@ def judge_claims(
     Path(output_jsonld).write_text(dumps(jsonld), encoding="utf-8")
     log.info("judged %d claims", len(verdicts))
     return verdicts
+
+
+# --------------------------------------------------------------------------- reproduce
+
+
+def reproduce_analysis(
+    *,
+    analysis: str,
+    reproduces: dict,
+    pooled: str,
+    leave1out: str,
+    sheet: str,
+    published: str,
+    ours_pooled: str,
+    ours_effects: str,
+    ours_sheet: str,
+    output: str,
+) -> dict:
+    """Published vs reproduced, and the path from the published number to ours
+    (``rlsevidence.reproduce``)."""
+    import math
+
+    from .pooling import rma
+    from .reproduce import (
+        Estimate,
+        Reproduction,
+        compare,
+        explain,
+        path_step,
+        study_change,
+    )
+    from .transforms import backtransform
+
+    rows = [
+        r
+        for r in _read_rows(published)
+        if r["source_id"] == reproduces["source_id"] and r["outcome"] == reproduces["outcome"]
+    ]
+    if not rows:
+        raise InputError(
+            f"no published row with source_id {reproduces['source_id']!r} and outcome "
+            f"{reproduces['outcome']!r}",
+            file=published,
+            column="outcome",
+        )
+    row = rows[0]
+    scale = 0.01 if "%" in row["measure"] else 1.0
+    pub_est, pub_lo, pub_hi = (
+        _number(row[c]) * scale for c in ("estimate", "ci_lower", "ci_upper")
+    )
+    if not all(math.isfinite(x) for x in (pub_est, pub_lo, pub_hi)):
+        raise InputError("a reproduced result needs an estimate and CI", file=published)
+    repro = read_json(pooled)
+    measure = repro["measure"]
+
+    def natural(value):
+        if value is None or not math.isfinite(value):
+            return None
+        back = backtransform(measure, value)
+        return value if back is None else float(back)
+
+    repro_rows = _read_rows(sheet)
+    repro_studies = [r["source_id"] for r in repro_rows]
+    our_rows = _read_rows(ours_sheet)
+    our_studies = [r["source_id"] for r in our_rows]
+    published_step = Estimate(
+        "published", pub_est, pub_lo, pub_hi, int(_number(row["k"])) if row["k"] else None,
+        None, "as published", [], f"{row['locator']}: {row['quote']}",
+    )  # fmt: skip
+    reproduced = path_step(
+        "reproduced: the review's studies, our reading, the review's model",
+        repro,
+        repro_studies,
+        "each study's numbers read from its own page",
+    )
+    est_ok, lim_ok, differences = compare(published_step, reproduced)
+    approximations = [
+        f"{r['study']}: {r['approximation']}" for r in repro_rows if (r.get("approximation") or "")
+    ]
+    explanation = (
+        []
+        if est_ok and lim_ok
+        else explain(published_step, _read_rows(leave1out), approximations, natural)
+    )
+    effects = [
+        e
+        for e in _read_rows(ours_effects)
+        if math.isfinite(_number(e["yi"])) and math.isfinite(_number(e["vi"]))
+    ]
+    yi = np.array([_number(e["yi"]) for e in effects])
+    vi = np.array([_number(e["vi"]) for e in effects])
+    same_model = rma(
+        yi=yi, vi=vi, measure=measure, method=repro["method"], hk=bool(repro["hk"])
+    ).to_dict()
+    ours = read_json(ours_pooled)
+    path = [
+        published_step,
+        reproduced,
+        path_step(
+            "our studies, the review's model",
+            same_model,
+            our_studies,
+            study_change(repro_studies, our_studies),
+        ),
+        path_step(
+            "our analysis: our studies, our model",
+            ours,
+            our_studies,
+            f"model {repro['method']}{' + HK' if repro['hk'] else ''} -> "
+            f"{ours['method']}{' + HK' if ours['hk'] else ''}",
+        ),
+    ]
+    result = Reproduction(
+        analysis=analysis,
+        source_id=reproduces["source_id"],
+        outcome=reproduces["outcome"],
+        measure=measure,
+        published=published_step,
+        reproduced=reproduced,
+        estimate_within=est_ok,
+        limits_within=lim_ok,
+        reproduced_within_tolerance=est_ok and lim_ok,
+        differences=differences,
+        explanation=explanation,
+        path=path,
+        missing=reproduces.get("missing", ""),
+    ).to_dict()
+    write_json(output, result)
+    return result

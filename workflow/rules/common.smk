@@ -54,6 +54,31 @@ def subgroup_of(wildcards):
     return config["analyses"][wildcards.analysis].get("subgroup")
 
 
+def multiarm_of(wildcards):
+    entry = config["analyses"][wildcards.analysis]
+    return entry.get("multiarm", config["defaults"]["multiarm"])
+
+
+REPRODUCTIONS = [a for a in ANALYSES if "reproduces" in config["analyses"][a]]
+
+
+def reproduces_of(wildcards):
+    return config["analyses"][wildcards.analysis]["reproduces"]
+
+
+def updated_pooled(wildcards):
+    ours = reproduces_of(wildcards)["updated_by"]
+    return f"results/analyses/{ours}/pooled.json"
+
+
+def updated_effects(wildcards):
+    return f"results/effects/{reproduces_of(wildcards)['updated_by']}.csv"
+
+
+def updated_sheet(wildcards):
+    return f"results/validated/{reproduces_of(wildcards)['updated_by']}.csv"
+
+
 def title_of(wildcards):
     return config["analyses"][wildcards.analysis].get("title", wildcards.analysis)
 

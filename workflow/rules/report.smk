@@ -8,6 +8,9 @@ rule report:
         forest=analysis_outputs("forest.svg"),
         funnel=analysis_outputs("funnel.svg"),
         sheets=expand("results/validated/{analysis}.csv", analysis=ANALYSES),
+        reproductions=expand(
+            "results/analyses/{analysis}/reproduction.json", analysis=REPRODUCTIONS
+        ),
         effects=expand("results/effects/{analysis}.csv", analysis=ANALYSES),
         sources=config["sources"],
         published=config["published"],

@@ -33,5 +33,6 @@ rule validate_sheet:
         package=config["datapackage"],
         measure=measure_of,
         subgroup=subgroup_of,
+        multiarm=multiarm_of,
     script:
         "../scripts/validate_sheet.py"

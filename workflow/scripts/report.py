@@ -24,6 +24,7 @@ with snakemake_step(snakemake.log[0]):
         sources=snakemake.input.sources,
         published=snakemake.input.published,
         not_found=snakemake.input.not_found,
+        reproductions=list(snakemake.input.reproductions),
         config=snakemake.params.config,
         output=snakemake.output[0],
     )

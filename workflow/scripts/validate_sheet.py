@@ -10,5 +10,6 @@ with snakemake_step(snakemake.log[0]):
         package=snakemake.params.package,
         measure=snakemake.params.measure,
         subgroup=snakemake.params.subgroup,
+        multiarm=snakemake.params.multiarm,
         output=snakemake.output[0],
     )
