@@ -25,23 +25,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .data import NUMERIC_COLUMNS
 from .errors import InputError
 
-NUMBER_COLUMNS = (
-    "n1",
-    "mean1",
-    "sd1",
-    "n2",
-    "mean2",
-    "sd2",
-    "events1",
-    "events2",
-    "events",
-    "n",
-    "yi",
-    "vi",
-    "sei",
-)
+#: The numbers of a sheet row a second reader must find again (not ``year``).
+NUMBER_COLUMNS = tuple(c for c in NUMERIC_COLUMNS if c != "year")
 _UNITS = {
     w: i
     for i, w in enumerate(

@@ -55,7 +55,7 @@ def cmd_datapackage(args) -> dict:
 
 
 def cmd_validate(args) -> dict:
-    from .steps import validate_all
+    from .jobs.registry import validate_all
 
     return validate_all(args.config)
 

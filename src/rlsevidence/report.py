@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .assess.rule import VERDICTS
-from .steps import read_json
+from .jobs.io import read_json
 
 PACKAGES = (
     "rlsevidence",
@@ -144,8 +144,8 @@ def build_report(
     reproductions: list[str] | tuple = (),
 ) -> None:
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
-    from .assess.evidence import headline, natural
     from .data import read_csv
+    from .headline import headline, natural
 
     claims = read_json(claims_json)
     source_table = read_csv(sources).set_index("source_id")

@@ -114,3 +114,31 @@ def subgroups(yi, vi, groups, measure="GEN", method="REML", hk=False, level=95.0
         mixed_p,
         notes,
     )
+
+
+def without_approximations(frame, measure: str, method: str, **options) -> dict | None:
+    """Sensitivity analysis run automatically when rows are marked as approximations (column
+    ``approximation``: LS-means among raw means, a wider age band, an SE from a rounded p,
+    enrolled instead of analysed n ...): the same model without those rows."""
+    from .analysis import pool_frame
+
+    if "approximation" not in frame.columns:
+        return None
+    marked = frame["approximation"].fillna("").astype(str).str.strip() != ""
+    if not marked.any():
+        return None
+    out = {
+        "excluded": [
+            f"{s}: {a}"
+            for s, a in zip(frame["study"][marked], frame["approximation"][marked], strict=True)
+        ],
+        "k": int((~marked).sum()),
+    }
+    if out["k"] == 0:
+        out["note"] = "every row is an approximation: no sensitivity analysis possible"
+        return out
+    result, _ = pool_frame(frame[~marked].reset_index(drop=True), measure, method, **options)
+    view = result.to_dict()
+    for key in ("estimate", "ci_lower", "ci_upper", "tau2", "i2", "backtransformed"):
+        out[key] = view.get(key)
+    return out

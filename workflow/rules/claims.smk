@@ -20,7 +20,7 @@ rule claims:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["claims"],
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         report_url=config["report_url"],

@@ -8,7 +8,7 @@ rule effects:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["effects"],
         settings=analysis_settings,
     script:
         "../scripts/effects.py"

@@ -12,7 +12,7 @@ rule grade:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["grade"],
         settings=analysis_settings,
         thresholds=config["grade"],
     script:

@@ -20,7 +20,7 @@ rule plots:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["plots"],
         measure=measure_of,
         title=title_of,
     script:

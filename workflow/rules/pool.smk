@@ -18,7 +18,7 @@ rule pool:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["pool"],
         settings=analysis_settings,
     script:
         "../scripts/pool.py"

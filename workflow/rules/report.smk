@@ -26,7 +26,7 @@ rule report:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["report"],
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         config=config,

@@ -14,7 +14,7 @@ rule reproduce:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["reproduce"],
         reproduces=reproduces_of,
     script:
         "../scripts/reproduce.py"

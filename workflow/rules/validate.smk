@@ -9,7 +9,7 @@ rule validate_registry:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["validate_registry"],
         analyses=ANALYSES,
     script:
         "../scripts/validate_registry.py"
@@ -27,7 +27,7 @@ rule validate_sheet:
     conda:
         "../envs/rlsevidence.yaml"
     params:
-        engine=ENGINE,
+        engine=ENGINE["validate_sheet"],
         # A parameter, not an input: editing one sheet updates datapackage.json, which must
         # not re-validate every other sheet. validate_registry checks every hash anyway.
         package=config["datapackage"],

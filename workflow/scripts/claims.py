@@ -1,6 +1,7 @@
 """Verdict per claim and ClaimReview JSON-LD (rule claims)."""
 
-from rlsevidence.steps import judge_claims, snakemake_step
+from rlsevidence.jobs.claims import judge_claims
+from rlsevidence.jobs.io import snakemake_step
 
 meta = snakemake.params.meta
 with snakemake_step(snakemake.log[0]):

@@ -1,6 +1,7 @@
 """Per-study effect sizes yi, vi (rule effects)."""
 
-from rlsevidence.steps import compute_effects, snakemake_step
+from rlsevidence.jobs.effects import compute_effects
+from rlsevidence.jobs.io import snakemake_step
 
 settings = snakemake.params.settings
 with snakemake_step(snakemake.log[0]):

@@ -1,6 +1,7 @@
 """GRADE certainty of one body of evidence (rule grade)."""
 
-from rlsevidence.steps import grade_analysis, snakemake_step
+from rlsevidence.jobs.grade import grade_analysis
+from rlsevidence.jobs.io import snakemake_step
 
 settings = snakemake.params.settings
 with snakemake_step(snakemake.log[0]):

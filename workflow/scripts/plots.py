@@ -1,6 +1,7 @@
 """Forest and funnel plots as SVG (rule plots)."""
 
-from rlsevidence.steps import make_plots, snakemake_step
+from rlsevidence.jobs.io import snakemake_step
+from rlsevidence.jobs.plots import make_plots
 
 with snakemake_step(snakemake.log[0]):
     make_plots(

@@ -1,6 +1,7 @@
 """Pooled model, small-study tests, leave-one-out, cumulative, subgroups (rule pool)."""
 
-from rlsevidence.steps import pool_analysis, snakemake_step
+from rlsevidence.jobs.io import snakemake_step
+from rlsevidence.jobs.pool import pool_analysis
 
 settings = snakemake.params.settings
 with snakemake_step(snakemake.log[0]):

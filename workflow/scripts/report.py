@@ -1,7 +1,7 @@
 """The self-contained HTML report (rule report)."""
 
+from rlsevidence.jobs.io import snakemake_step
 from rlsevidence.report import build_report
-from rlsevidence.steps import snakemake_step
 
 meta = snakemake.params.meta
 with snakemake_step(snakemake.log[0]):

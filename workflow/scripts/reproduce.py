@@ -1,6 +1,7 @@
 """Published vs reproduced result of a published meta-analysis (rule reproduce)."""
 
-from rlsevidence.steps import reproduce_analysis, snakemake_step
+from rlsevidence.jobs.io import snakemake_step
+from rlsevidence.jobs.reproduce import reproduce_analysis
 
 with snakemake_step(snakemake.log[0]):
     reproduce_analysis(

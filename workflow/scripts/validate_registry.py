@@ -3,7 +3,8 @@
 Rule validate_registry.
 """
 
-from rlsevidence.steps import snakemake_step, validate_registry
+from rlsevidence.jobs.io import snakemake_step
+from rlsevidence.jobs.registry import validate_registry
 
 with snakemake_step(snakemake.log[0]):
     validate_registry(

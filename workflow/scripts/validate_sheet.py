@@ -1,6 +1,7 @@
 """Check one data sheet: hash, provenance, quotes, numbers (rule validate_sheet)."""
 
-from rlsevidence.steps import snakemake_step, validate_sheet
+from rlsevidence.jobs.io import snakemake_step
+from rlsevidence.jobs.validate import validate_sheet
 
 with snakemake_step(snakemake.log[0]):
     validate_sheet(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .evidence import EvidenceItem, Proposition, analysis_item, headline
+from ..headline import headline
+from .evidence import EvidenceItem, Proposition, analysis_item
 from .rule import VERDICTS, PartVerdict, combine, judge_part
 
 __all__ = [

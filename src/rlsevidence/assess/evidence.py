@@ -19,6 +19,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..errors import InputError
+from ..headline import headline, natural
 from .rule import DIRECTIONS, LEVEL_NAMES, LEVELS, UNTESTABLE_KINDS, Item
 
 KINDS = (
@@ -71,10 +72,6 @@ EVIDENCE_COLUMNS = (
     "note",
 )
 PART_PATTERN = re.compile(r"^[a-z]$")
-#: Measures whose analysis scale is a log ratio (no effect = 0, shown exponentiated).
-LOG_SCALE = ("RR", "OR", "PLO")
-#: An interval wider than this ratio (upper / lower, natural scale) says nothing.
-MAX_INTERVAL_RATIO = 1000.0
 
 
 @dataclass
@@ -307,65 +304,6 @@ def check_coverage(
 
 
 # ------------------------------------------------------------------ our own analyses
-
-
-@dataclass
-class Headline:
-    """The interval that is shown first and used in verdicts, on the analysis scale."""
-
-    estimate: float | None
-    ci_lower: float | None
-    ci_upper: float | None
-    model: str  # "Bayesian random effects (...)", "Hartung-Knapp", "Wald" ...
-    informative: bool = True
-    note: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def headline(pooled: dict) -> Headline:
-    """For sparse evidence (2..``bayes_max_k`` studies, default 4) the Bayesian random-effects
-    interval (half-normal prior on tau) where it was fitted, else the model's own interval;
-    an interval whose upper/lower ratio exceeds 1,000 on a ratio scale is flagged as not
-    informative."""
-    k = pooled.get("k") or 0
-    bayes = pooled.get("bayes")
-    if bayes:  # fitted only for 2..bayes_max_k studies (config), see steps.pool_analysis
-        est, lo, hi = bayes["estimate"], bayes["ci_lower"], bayes["ci_upper"]
-        model = (
-            f"Bayesian random effects ({bayes['prior']}), posterior median and "
-            f"{bayes['level']:g}% interval"
-        )
-    else:
-        est, lo, hi = pooled.get("estimate"), pooled.get("ci_lower"), pooled.get("ci_upper")
-        if pooled.get("method") in ("FE", "MH", "PETO") or k == 1:
-            model = "fixed effect" if k > 1 else "single study"
-        else:
-            model = f"{pooled.get('method')} random effects" + (
-                ", Hartung-Knapp" if pooled.get("hk") else ""
-            )
-    result = Headline(est, lo, hi, model)
-    if est is None or lo is None or hi is None:
-        result.informative = False
-        result.note = "no pooled estimate"
-    elif pooled.get("measure") in LOG_SCALE and hi - lo > math.log(MAX_INTERVAL_RATIO):
-        result.informative = False
-        result.note = (
-            f"the interval spans a ratio of more than {MAX_INTERVAL_RATIO:,.0f} "
-            "(upper/lower): it says nothing either way"
-        )
-    return result
-
-
-def natural(measure: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if measure in ("RR", "OR"):
-        return math.exp(value)
-    if measure == "PLO":
-        return 1 / (1 + math.exp(-value))
-    return value
 
 
 def analysis_item(

@@ -8,8 +8,9 @@ import math
 
 import pytest
 
-from rlsevidence.assess.evidence import EvidenceItem, Proposition, analysis_item, headline
+from rlsevidence.assess.evidence import EvidenceItem, Proposition, analysis_item
 from rlsevidence.assess.rule import Item, PartVerdict, combine, judge_part
+from rlsevidence.headline import headline
 
 
 def item(direction, directness="direct", certainty="moderate", design="observational"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
@@ -95,7 +95,7 @@ def test_claim_quotes_are_verbatim_in_the_article_and_comments():
 
 def test_every_sheet_of_the_config_validates_and_every_number_is_traceable():
     from rlsevidence.data import validate_sheet
-    from rlsevidence.steps import load_registry
+    from rlsevidence.jobs.validate import load_registry
 
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     registry = load_registry(str(ROOT / config["sources"]), str(ROOT / config["excerpts"]))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("Snakefile", "workflow", "config", "data", "profiles")
+ROOT = Path(__file__).resolve().parents[2]
+COPIED = ("Snakefile", "workflow", "config", "data", "profiles", "src")
 
 
 def copy_repo(target: Path) -> Path:
@@ -23,9 +24,12 @@ def copy_repo(target: Path) -> Path:
 
 
 def snakemake(workdir: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    # The copy's own package comes first, so that a test may edit its code.
+    env = dict(os.environ, PYTHONPATH=str(workdir / "src"))
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *args],
         cwd=workdir,
+        env=env,
         capture_output=True,
         text=True,
         timeout=900,

@@ -120,7 +120,7 @@ def test_published_syntheses_are_reproduced_or_their_miss_explained(run):
 def test_no_headline_interval_spans_a_ratio_above_1000(run):
     import math
 
-    from rlsevidence.assess.evidence import headline
+    from rlsevidence.headline import headline
 
     workdir, _ = run
     for path in sorted((workdir / "results/analyses").glob("*/pooled.json")):
@@ -168,6 +168,45 @@ def test_touching_a_sheet_without_changing_it_reruns_nothing(run):
     os.utime(workdir / "data/raw/sheets/sibo_rls.csv")
     dry = snakemake(workdir, "-n")
     assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def dry_run_jobs(workdir) -> dict:
+    dry = snakemake(workdir, "-n", "--quiet", "rules")
+    text = dry.stdout + dry.stderr
+    if "Nothing to be done" in text:
+        return {}
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", text, flags=re.M))
+    assert "total" in jobs, text[-2000:]
+    jobs.pop("total")
+    return jobs
+
+
+def test_editing_the_report_template_reruns_only_the_report(run):
+    workdir, _ = run
+    template = workdir / "src/rlsevidence/templates/report.html.j2"
+    original = template.read_text()
+    template.write_text(original.replace('<h2 id="methods">', '<h2 id="methods" class="x">'))
+    try:
+        assert dry_run_jobs(workdir) == {"report": "1", "all": "1"}
+    finally:
+        template.write_text(original)
+    assert dry_run_jobs(workdir) == {}
+
+
+def test_editing_the_verdict_rule_reruns_only_claims_and_report(run):
+    workdir, _ = run
+    rule = workdir / "src/rlsevidence/assess/rule.py"
+    original = rule.read_text()
+    rule.write_text(original + "\n# edited\n")
+    try:
+        assert dry_run_jobs(workdir) == {
+            "validate_registry": "1",
+            "claims": "1",
+            "report": "1",
+            "all": "1",
+        }
+    finally:
+        rule.write_text(original)
 
 
 def test_editing_one_sheet_reruns_only_its_jobs(run):

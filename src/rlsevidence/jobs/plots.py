@@ -1,0 +1,40 @@
+"""Job: forest and funnel plots of one analysis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .io import read_json
+
+
+def make_plots(
+    *, effects: str, pooled: str, title: str, measure: str, forest: str, funnel: str
+) -> dict:
+    """Forest and funnel plots. Reads the effects table with the csv module: this job's run
+    time is mostly imports, and pandas is not needed here."""
+    import csv
+
+    from ..headline import plotted_model
+    from ..plots import forest_plot, funnel_plot
+    from ..transforms import SCALE
+
+    with open(effects, newline="", encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if np.isfinite(float(r["yi"] or "nan")) and np.isfinite(float(r["vi"] or "nan"))
+        ]
+    labels = [r["study"] for r in rows]
+    yi = np.array([float(r["yi"]) for r in rows])
+    vi = np.array([float(r["vi"]) for r in rows])
+    ni = np.array([float(r["ni"] or "nan") for r in rows])
+    result = plotted_model(read_json(pooled))
+    natural = {"RR": "risk ratio", "OR": "odds ratio", "PLO": "proportion", "PFT": "proportion"}
+    label = natural.get(measure, SCALE[measure])
+    alt_forest = forest_plot(
+        forest, labels, yi, vi, result, measure=measure, title=title, scale_label=label, ni=ni
+    )
+    alt_funnel = funnel_plot(
+        funnel, yi, vi, result, measure=measure, title=title, scale_label=SCALE[measure]
+    )
+    return {"forest": alt_forest, "funnel": alt_funnel}
