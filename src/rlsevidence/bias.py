@@ -70,9 +70,9 @@ class BiasResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        from .pooling import _clean
+        from .pooling import json_safe
 
-        return _clean(asdict(self))
+        return json_safe(asdict(self))
 
 
 def egger_test(yi, vi) -> EggerResult:

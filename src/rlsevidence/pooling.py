@@ -104,15 +104,15 @@ class MetaResult:
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        return _clean(out)
+        return json_safe(out)
 
 
-def _clean(value):
+def json_safe(value):
     """JSON-safe: numpy scalars to Python, nan/inf to None."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):
@@ -209,7 +209,7 @@ def _tau2_pm(y, v, mask, k):
     _, _, _, _, q0 = _weighted(y, v, np.zeros(n), mask)
     target = (k - 1).astype(float)
     ym = np.where(mask, y, 0.0).sum(axis=1) / k
-    mad = _mad(y, mask)
+    mad = row_mad(y, mask)
     upper = np.maximum(100.0, 10 * mad**2)
     _, _, _, _, qmax = _weighted(y, v, upper, mask)
     active = (q0 >= target) & (k > 1)
@@ -224,7 +224,7 @@ def _tau2_pm(y, v, mask, k):
     return tau2, iterations, converged
 
 
-def _mad(y, mask):
+def row_mad(y, mask):
     """R's mad(): 1.4826 * median absolute deviation from the median, row-wise."""
     ym = np.where(mask, y, np.nan)
     med = np.nanmedian(ym, axis=1)

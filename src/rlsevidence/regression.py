@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import distributions as dist
-from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD, _mad
+from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD, row_mad
 
 
 @dataclass
@@ -56,7 +56,7 @@ def _estimate_tau2(y, v, X, method):
 
         if q(0.0) < 0:
             return 0.0, True
-        upper = max(100.0, 10 * float(_mad(y[None, :], np.isfinite(y)[None, :])[0]) ** 2)
+        upper = max(100.0, 10 * float(row_mad(y[None, :], np.isfinite(y)[None, :])[0]) ** 2)
         if q(upper) > 0:
             return float("nan"), False
         from scipy import optimize

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import distributions as dist
-from .pooling import _clean, rma, rma_batch
+from .pooling import json_safe, rma, rma_batch
 from .regression import meta_regression
 
 
@@ -75,7 +75,7 @@ class SubgroupResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return _clean(asdict(self))
+        return json_safe(asdict(self))
 
 
 def subgroups(yi, vi, groups, measure="GEN", method="REML", hk=False, level=95.0):
