@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .bias import BiasResult, small_study_tests
-from .effects import MEASURES, EffectSizes, escalc
+from .effects import EffectSizes, escalc
 from .errors import InputError
 from .mantel_haenszel import rma_mh, rma_peto
+from .measures import MEASURES
 from .pooling import METHODS, PI_TYPES, MetaResult, rma
 
 

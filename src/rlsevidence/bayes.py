@@ -22,10 +22,6 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import special
 
-#: Default half-normal scale of tau per measure (unit-free scales only); a mean difference
-#: needs a scale in its own units from the config.
-DEFAULT_TAU_SCALE = {"OR": 0.5, "RR": 0.5, "SMD": 0.5, "PLO": 0.5, "GEN": 0.5}
-
 
 @dataclass
 class BayesResult:

@@ -67,7 +67,7 @@ def cmd_check_quotes(args) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .effects import MEASURES
+    from .measures import MEASURES
     from .pooling import METHODS, PI_TYPES
 
     parser = argparse.ArgumentParser(prog="rlsevidence", description=__doc__.splitlines()[0])

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .effects import MEASURE_COLUMNS
 from .errors import InputError
+from .measures import MEASURE_COLUMNS
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PROVENANCE_COLUMNS = ("study", "source_id", "locator", "quote")

@@ -33,27 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .transforms import SCALE, backtransform, transf_ipft  # noqa: F401 (re-exported)
-
-CONTINUOUS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
-BINARY = ("events1", "n1", "events2", "n2")
-PROPORTION = ("events", "n")
-GENERIC = ("yi",)
-
-MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "MD": CONTINUOUS,
-    "SMD": CONTINUOUS,
-    "RR": BINARY,
-    "OR": BINARY,
-    "RD": BINARY,
-    "PR": PROPORTION,
-    "PLO": PROPORTION,
-    "PFT": PROPORTION,
-    "GEN": GENERIC,
-}
-MEASURES = tuple(MEASURE_COLUMNS)
-RATIO_MEASURES = ("RR", "OR")
-PROPORTION_MEASURES = ("PR", "PLO", "PFT")
+from .measures import BINARY, CONTINUOUS, MEASURE_COLUMNS, MEASURES
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .measures import MEASURE
+
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
-RATIO = ("RR", "OR")
 #: Starting certainty by the design that answers the question. Intervention effects from
 #: randomised trials start high, from observational studies low (Guyatt et al. 2011, J Clin
 #: Epidemiol 64:383). Prevalence, prognosis and association questions answered by
@@ -112,7 +113,7 @@ def assess(inputs: GradeInputs, thresholds: dict) -> Certainty:
     else:
         i2 = pooled.get("i2") or 0.0
         # A single-group proportion has no "no effect": judge it by I² alone.
-        comparative = inputs.measure not in ("PR", "PLO", "PFT")
+        comparative = MEASURE[inputs.measure].comparative
         null = 0.0
         pi_crosses = comparative and _crosses(pooled.get("pi_lower"), pooled.get("pi_upper"), null)
         ci_crosses = comparative and _crosses(pooled.get("ci_lower"), pooled.get("ci_upper"), null)
@@ -144,7 +145,7 @@ def assess(inputs: GradeInputs, thresholds: dict) -> Certainty:
 
     # Imprecision.
     lower, upper = pooled.get("ci_lower"), pooled.get("ci_upper")
-    proportion = inputs.measure in ("PR", "PLO", "PFT")
+    proportion = MEASURE[inputs.measure].is_proportion
     change, parts = 0, []
     if proportion:
         bt = pooled.get("backtransformed") or {}
@@ -204,7 +205,8 @@ def assess(inputs: GradeInputs, thresholds: dict) -> Certainty:
         steps.append(Step("publication bias", 0, "not detected by Egger's test"))
 
     # Rating up for a large effect (observational evidence, no serious concern above).
-    if not randomised and inputs.measure in RATIO and all(s.change == 0 for s in steps[:2]):
+    no_concern = all(s.change == 0 for s in steps[:2])
+    if not randomised and MEASURE[inputs.measure].is_ratio and no_concern:
         bt = pooled.get("backtransformed") or {}
         est, lo_, hi_ = bt.get("estimate"), bt.get("ci_lower"), bt.get("ci_upper")
         if est is not None and lo_ is not None and hi_ is not None and (lo_ > 1 or hi_ < 1):

@@ -12,10 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from .measures import LOG_SCALE
 from .transforms import backtransform
 
-#: Measures whose analysis scale is a log ratio (no effect = 0, shown exponentiated).
-LOG_SCALE = ("RR", "OR", "PLO")
 #: An interval wider than this ratio (upper / lower, natural scale) says nothing.
 MAX_INTERVAL_RATIO = 1000.0
 
@@ -70,13 +69,10 @@ def headline(pooled: dict) -> Headline:
 
 
 def natural(measure: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if measure in ("RR", "OR"):
-        return math.exp(value)
-    if measure == "PLO":
-        return 1 / (1 + math.exp(-value))
-    return value
+    """One value on the natural scale (ratios exponentiated, logits inverted)."""
+    if value is None or measure not in LOG_SCALE:
+        return value
+    return float(backtransform(measure, value))
 
 
 def plotted_model(pooled: dict) -> dict:

@@ -18,6 +18,7 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .measures import RATIO_MEASURES, null_value  # noqa: E402
 from .transforms import backtransform  # noqa: E402
 
 STYLE = ["seaborn-v0_8-whitegrid", "seaborn-v0_8-colorblind"]
@@ -34,7 +35,6 @@ PALETTE = [
     "#ece133",
     "#56b4e9",
 ]
-NULL_VALUE = {"RR": 1.0, "OR": 1.0, "MD": 0.0, "SMD": 0.0, "RD": 0.0, "GEN": 0.0}
 
 RC = {
     "svg.hashsalt": "rls-evidence",
@@ -106,12 +106,12 @@ def forest_plot(
             ax.fill(diamond_x, diamond_y, color=PALETTE[3], zorder=3, label="pooled estimate (CI)")
         if pl is not None and pu is not None and pooled.get("k", 0) > 1:
             ax.hlines(0.3, pl, pu, color=PALETTE[2], linewidth=2.5, label="prediction interval")
-    null = NULL_VALUE.get(measure)
+    null = null_value(measure)
     if null is not None:
         ax.axvline(null, color="0.35", linestyle="--", linewidth=0.9)
     ax.set_yticks(list(rows) + [1])
     ax.set_yticklabels(list(labels) + [f"Pooled ({pooled.get('method')}, k={pooled.get('k')})"])
-    if measure in ("RR", "OR"):
+    if measure in RATIO_MEASURES:
         ax.set_xscale("log")
     ax.set_xlabel(scale_label)
     ax.set_title(title, loc="left", fontsize=10)

@@ -33,8 +33,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import distributions as dist
-from .effects import PROPORTION_MEASURES, RATIO_MEASURES, EffectSizes, backtransform
+from .effects import EffectSizes
 from .errors import InputError
+from .measures import PROPORTION_MEASURES, RATIO_MEASURES
+from .transforms import backtransform
 
 RANDOM_METHODS = ("DL", "REML", "PM", "ML", "HE", "SJ")
 INVERSE_VARIANCE_METHODS = ("FE", *RANDOM_METHODS)

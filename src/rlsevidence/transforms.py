@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-RATIO_MEASURES = ("RR", "OR")
-
-#: Human-readable description of each measure's analysis scale.
-SCALE = {
-    "MD": "mean difference",
-    "SMD": "standardised mean difference (Hedges' g)",
-    "RR": "log risk ratio",
-    "OR": "log odds ratio",
-    "RD": "risk difference",
-    "PR": "proportion",
-    "PLO": "logit proportion",
-    "PFT": "Freeman-Tukey double arcsine",
-    "GEN": "as given",
-}
+from .measures import RATIO_MEASURES
 
 
 def transf_ipft(z: np.ndarray | float, n: float) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import InputError
 from ..headline import headline, natural
+from ..measures import null_value
 from .rule import DIRECTIONS, LEVEL_NAMES, LEVELS, UNTESTABLE_KINDS, Item
 
 KINDS = (
@@ -337,7 +338,7 @@ def analysis_item(
         shows = f"k = {k}: {head.note}"
     else:
         shows = f"{est:.3g} ({head.model}: {lo:.3g} to {hi:.3g}; k = {k})"
-        null = None if measure in ("PR", "PLO", "PFT") else natural(measure, 0.0)
+        null = null_value(measure)
         if item.expected == "value":
             band = (proposition.band_lower, proposition.band_upper)
             if band[0] <= est <= band[1]:

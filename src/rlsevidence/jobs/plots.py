@@ -15,8 +15,8 @@ def make_plots(
     import csv
 
     from ..headline import plotted_model
+    from ..measures import MEASURE, SCALE
     from ..plots import forest_plot, funnel_plot
-    from ..transforms import SCALE
 
     with open(effects, newline="", encoding="utf-8") as handle:
         rows = [
@@ -29,8 +29,7 @@ def make_plots(
     vi = np.array([float(r["vi"]) for r in rows])
     ni = np.array([float(r["ni"] or "nan") for r in rows])
     result = plotted_model(read_json(pooled))
-    natural = {"RR": "risk ratio", "OR": "odds ratio", "PLO": "proportion", "PFT": "proportion"}
-    label = natural.get(measure, SCALE[measure])
+    label = MEASURE[measure].natural_label
     alt_forest = forest_plot(
         forest, labels, yi, vi, result, measure=measure, title=title, scale_label=label, ni=ni
     )

@@ -27,9 +27,10 @@ def pool_analysis(
     import pandas as pd
 
     from ..analysis import pool_frame
-    from ..bayes import DEFAULT_TAU_SCALE, bayes_meta
+    from ..bayes import bayes_meta
     from ..bias import small_study_tests
     from ..data import read_csv
+    from ..measures import DEFAULT_TAU_SCALE
     from ..sensitivity import cumulative, leave_one_out, subgroups, without_approximations
 
     frame = read_csv(sheet)
