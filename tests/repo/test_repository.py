@@ -94,12 +94,13 @@ def test_claim_quotes_are_verbatim_in_the_article_and_comments():
 
 
 def test_every_sheet_of_the_config_validates_and_every_number_is_traceable():
+    from rlsevidence.config import load_analyses
     from rlsevidence.data import validate_sheet
     from rlsevidence.jobs.validate import load_registry
 
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     registry = load_registry(str(ROOT / config["sources"]), str(ROOT / config["excerpts"]))
-    for analysis, entry in config["analyses"].items():
+    for analysis, entry in load_analyses(ROOT / config["analyses"]).items():
         frame, _ = validate_sheet(ROOT / entry["data"], entry["measure"], registry)
         assert len(frame) >= 1, analysis
 

@@ -157,19 +157,25 @@ def test_testable_part_without_evidence_or_documented_search_fails(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "key"),
+    ("old", "new", "message"),
     [
-        ("    measure: OR\n", "    measure: XX\n", "measure"),
-        ("    hk: true\n", "    hk: yes please\n", "hk"),
-        ("    method: REML\n", "    methd: REML\n", "methd"),
+        ("\tOR\tREML\ttrue\t", "\tXX\tREML\ttrue\t", "'XX' is not one of"),
+        ("\tOR\tREML\ttrue\t", "\tOR\tREML\tyes please\t", "column 'hk': must be true or false"),
+        (
+            "id\ttitle\tdata\tmeasure\tmethod\t",
+            "id\ttitle\tdata\tmeasure\tmethd\t",
+            "column 'method'",
+        ),
+        ("sibo_rls\t", "Sibo rls\t", "invalid id 'Sibo rls'"),
     ],
 )
-def test_bad_config_stops_before_any_job(tmp_path, old, new, key):
+def test_bad_analysis_sheet_stops_before_any_job(tmp_path, old, new, message):
     workdir = copy_repo(tmp_path / "repo")
-    config = workdir / "config/config.yaml"
-    config.write_text(config.read_text().replace(old, new, 1))
+    sheet = workdir / "config/analyses.tsv"
+    assert old in sheet.read_text()
+    sheet.write_text(sheet.read_text().replace(old, new, 1))
     proc = snakemake(workdir, "-n")
     assert proc.returncode != 0
-    assert "Error validating config file" in proc.stdout + proc.stderr
-    assert key in proc.stdout + proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "config/analyses.tsv" in out and message in out, out[-1500:]
     assert not (workdir / "results").exists()

@@ -1,17 +1,32 @@
 # Helpers shared by the rules: config validation (before any job runs), defaults, paths.
-import re
 
+from rlsevidence.config import load_analyses
+from rlsevidence.errors import InputError
 from rlsevidence.fingerprint import code_fingerprint
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
 validate(config, schema="../schemas/config.schema.yaml")
+ANALYSES_PATH = config["analyses"]
+
+# The analyses are a sample sheet (config/analyses.tsv): one row each, typed by the loader,
+# each row checked against its schema before any job runs.
+try:
+    config["analyses"] = load_analyses(config["analyses"])
+except InputError as error:
+    raise WorkflowError(f"Error in the analysis sheet: {error}") from None
+for _analysis_id, _entry in config["analyses"].items():
+    try:
+        validate(_entry, schema="../schemas/analysis.schema.yaml")
+    except WorkflowError as error:
+        raise WorkflowError(
+            f"Error validating config file: analysis {_analysis_id!r} of "
+            f"{ANALYSES_PATH}: {error}"
+        ) from None
 
 ANALYSIS_PATTERN = "[a-z][a-z0-9_]*"
 ANALYSES = list(config["analyses"])
-for _analysis_id in ANALYSES:
-    if not re.fullmatch(ANALYSIS_PATTERN, _analysis_id):
-        raise ValueError(f"config: analyses: invalid id {_analysis_id!r}")
 
 
 wildcard_constraints:

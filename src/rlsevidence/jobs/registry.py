@@ -4,8 +4,6 @@ validate rules without writing anything (``rlsevidence validate``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..errors import InputError
 from .io import log, read_rows, write_json
 from .validate import load_registry, validate_sheet
@@ -114,9 +112,9 @@ def validate_registry(
 
 def validate_all(config_path: str = "config/config.yaml") -> dict:
     """Every check of the validate rules, without writing anything (``rlsevidence validate``)."""
-    import yaml
+    from ..config import load_config
 
-    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
+    config = load_config(config_path)
     analyses = config["analyses"]
     summary = validate_registry(
         sources=config["sources"],
