@@ -6,7 +6,9 @@ markup inserted unescaped is SVG written by matplotlib, which escapes its own te
 
 from __future__ import annotations
 
+import html
 import importlib.metadata
+import json
 import platform
 import re
 from pathlib import Path
@@ -66,13 +68,43 @@ def software_versions() -> dict:
     return versions
 
 
-def _inline_svg(text: str) -> Markup:
-    """matplotlib's SVG text, ready to inline: no XML prologue or metadata, role="img"."""
+def _inline_svg(text: str, prefix: str = "", label: str = "") -> Markup:
+    """matplotlib's SVG text, ready to inline: no XML prologue or metadata, role="img", an
+    accessible name, and its ids prefixed so that several plots on one page share none."""
     text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
     text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
-    text = text.replace("<svg ", '<svg role="img" focusable="false" ', 1)
+    if prefix:
+        text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+        text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+        text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
+    name = f' aria-label="{html.escape(label, quote=True)}"' if label else ""
+    text = text.replace("<svg ", f'<svg role="img" focusable="false"{name} ', 1)
     return Markup(text)  # noqa: S704 - matplotlib output, its text is XML-escaped
+
+
+def as_written(text) -> str:
+    """A quote as its page shows it: HTML entities that were stored as text ("&gt;1.02")
+    decoded once; Jinja escapes the result once when it is rendered."""
+    return html.unescape(str(text)) if text is not None else ""
+
+
+def source_link(source: dict) -> str:
+    """The publisher's address through the DOI, else PubMed, else the stored page."""
+    doi = str(source.get("doi") or "").strip()
+    pmid = str(source.get("pmid") or "").strip().removesuffix(".0")
+    if doi:
+        return f"https://doi.org/{doi}"
+    if pmid.isdigit():
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    return str(source.get("url") or "")
+
+
+def embedded_jsonld(path) -> Markup:
+    """The ClaimReview records as a JSON-LD script body ("</" escaped, so that no text of a
+    claim can close the script element)."""
+    text = json.dumps(read_json(path), ensure_ascii=False, allow_nan=False, indent=1)
+    return Markup(text.replace("</", "<\\/"))  # noqa: S704 - JSON, with "</" escaped
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -142,6 +174,8 @@ def build_report(
     config: dict,
     output: str,
     reproductions: list[str] | tuple = (),
+    jsonld: str | None = None,
+    article: str | None = None,
 ) -> None:
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
     from .data import read_csv
@@ -185,9 +219,17 @@ def build_report(
                 "bias": bias,
                 "rows": rows,
                 "leave1out": leave1out,
-                "forest": _inline_svg(Path(paths["forest"]).read_text(encoding="utf-8")),
+                "forest": _inline_svg(
+                    Path(paths["forest"]).read_text(encoding="utf-8"),
+                    f"forest-{analysis_id}",
+                    f"Forest plot for {paths['meta'].get('title', analysis_id)}",
+                ),
                 "forest_alt": f"Forest plot for {paths['meta'].get('title', analysis_id)}",
-                "funnel": _inline_svg(Path(paths["funnel"]).read_text(encoding="utf-8"))
+                "funnel": _inline_svg(
+                    Path(paths["funnel"]).read_text(encoding="utf-8"),
+                    f"funnel-{analysis_id}",
+                    f"Funnel plot for {paths['meta'].get('title', analysis_id)}",
+                )
                 if (pooled.get("k") or 0) >= 10
                 else None,
                 "published": [p for p in published_rows if p.get("analysis_id") == analysis_id],
@@ -202,13 +244,37 @@ def build_report(
         lstrip_blocks=True,
     )
     env.filters["fmt"] = fmt
+    env.filters["as_written"] = as_written
+    env.filters["source_link"] = source_link
     template = env.get_template("report.html.j2")
     speakers = sorted({c["speaker"] for c in claims})
     counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
+    from .article import RATING_WEIGHTS, mark_claims, overall_rating
     from .plots import evidence_map
 
-    html = template.render(
-        evidence_map=_inline_svg(evidence_map(claims, VERDICTS)),
+    segments, unplaced = (
+        mark_claims(Path(article).read_text(encoding="utf-8"), claims) if article else ([], [])
+    )
+    article_speakers = {c["speaker"] for c in claims if "article" in c["speaker"]}
+    page = template.render(
+        evidence_map=_inline_svg(
+            evidence_map(claims, VERDICTS),
+            "evidence-map",
+            "Heat map of the number of claims per speaker (rows) and verdict (columns)",
+        ),
+        article_segments=segments,
+        unplaced=unplaced,
+        rating_weights=RATING_WEIGHTS,
+        ratings={
+            "all claims": overall_rating(claims),
+            "the article (author and the sources it quotes)": overall_rating(
+                claims, article_speakers
+            ),
+            "the reader comments": overall_rating(
+                claims, {c["speaker"] for c in claims} - article_speakers
+            ),
+        },
+        jsonld=embedded_jsonld(jsonld) if jsonld else None,
         claims=claims,
         sections=sections,
         reproductions=[read_json(p) for p in reproductions],
@@ -222,4 +288,4 @@ def build_report(
         versions=software_versions(),
     )
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    Path(output).write_text(html, encoding="utf-8")
+    Path(output).write_text(page, encoding="utf-8")

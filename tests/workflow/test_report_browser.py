@@ -155,3 +155,70 @@ def test_text_from_data_is_escaped(browser, tmp_path):
     assert page.title() != "pwned"
     assert "<script>document.title" in page.locator("#claim-c001 .quote").first.inner_text()
     assert not [e for e in errors if "pwned" in e]
+
+
+def test_no_serious_accessibility_violations(browser, report):
+    # axe-core (axe-playwright-python) in real Chromium: no serious or critical violation.
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page, _ = open_page(browser, report / "results/report/index.html")
+    violations = axe_module.Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    ids = page.evaluate("Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+def test_no_horizontal_overflow_on_a_390_px_screen(browser, report):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((report / "results/report/index.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    out = ROOT / "tests/output"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / "report-390px.png"), full_page=False)
+
+
+def test_article_view_marks_every_claim_in_place(browser, report):
+    claims = json.loads((report / "results/claims.json").read_text())
+    page, errors = open_page(browser, report / "results/report/index.html")
+    marks = page.locator(".article a.mark")
+    assert marks.count() == len(claims)
+    first = marks.first
+    assert first.get_attribute("href") == "#claim-c001"
+    assert "m-" + claims[0]["verdict"].replace(" ", "-") in first.get_attribute("class")
+    assert errors == []
+
+
+def test_embedded_claimreview_json_ld_holds_every_claim_with_absolute_urls(report):
+    from html.parser import HTMLParser
+
+    class Scripts(HTMLParser):
+        blocks: list[str] = []
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            self.inside = tag == "script" and ("type", "application/ld+json") in attrs
+
+        def handle_data(self, data):
+            if self.inside:
+                self.blocks.append(data)
+
+        def handle_endtag(self, tag):
+            self.inside = False
+
+    parser = Scripts()
+    parser.feed((report / "results/report/index.html").read_text())
+    records = json.loads("".join(parser.blocks))
+    claims = json.loads((report / "results/claims.json").read_text())
+    assert [r["url"].rsplit("#claim-", 1)[1] for r in records] == [c["id"] for c in claims]
+    for record in records:
+        assert record["@type"] == "ClaimReview"
+        assert record["url"].startswith("https://")
+        appearance = record["itemReviewed"]["appearance"]
+        assert appearance["url"].startswith("https://drsircus.com/")
+    authors = {
+        r["itemReviewed"]["author"]["name"]: r["itemReviewed"]["author"]["@type"] for r in records
+    }
+    assert authors["WebMD"] == "Organization" and authors["Healthline"] == "Organization"
+    assert authors["Mark Sircus"] == "Person"

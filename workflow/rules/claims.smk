@@ -24,6 +24,7 @@ rule claims:
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         report_url=config["report_url"],
+        article=config["article_page"],
         snapshot=config["data_snapshot"],
     script:
         "../scripts/claims.py"

@@ -1,6 +1,8 @@
 rule report:
     input:
         claims="results/claims.json",
+        jsonld="results/claims.jsonld",
+        article=config["article"],
         pooled=analysis_outputs("pooled.json"),
         grade=analysis_outputs("grade.json"),
         bias=analysis_outputs("bias.json"),

@@ -25,6 +25,7 @@ with snakemake_step(snakemake.log[0]):
             )
         },
         report_url=snakemake.params.report_url,
+        article=snakemake.params.article,
         snapshot_date=snakemake.params.snapshot,
         output=snakemake.output.claims,
         output_jsonld=snakemake.output.jsonld,

@@ -25,6 +25,8 @@ with snakemake_step(snakemake.log[0]):
         published=snakemake.input.published,
         not_found=snakemake.input.not_found,
         reproductions=list(snakemake.input.reproductions),
+        jsonld=snakemake.input.jsonld,
+        article=snakemake.input.article,
         config=snakemake.params.config,
         output=snakemake.output[0],
     )

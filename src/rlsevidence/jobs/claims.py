@@ -18,6 +18,7 @@ def judge_claims(
     excerpts: str,
     analyses: dict,
     report_url: str,
+    article: dict | None = None,
     snapshot_date: str,
     output: str,
     output_jsonld: str,
@@ -55,7 +56,7 @@ def judge_claims(
             ).to_dict()
         )
     Path(output).write_text(dumps(verdicts), encoding="utf-8")
-    jsonld = [claim_review_jsonld(v, report_url, snapshot_date) for v in verdicts]
+    jsonld = [claim_review_jsonld(v, report_url, snapshot_date, article) for v in verdicts]
     Path(output_jsonld).write_text(dumps(jsonld), encoding="utf-8")
     log.info("judged %d claims", len(verdicts))
     return verdicts
