@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import InputError
 from ..headline import headline, natural
-from ..measures import null_value
+from ..measures import MEASURE, null_value
 from .rule import DIRECTIONS, LEVEL_NAMES, LEVELS, UNTESTABLE_KINDS, Item
 
 KINDS = (
@@ -337,7 +337,8 @@ def analysis_item(
         direction = "neither"
         shows = f"k = {k}: {head.note}"
     else:
-        shows = f"{est:.3g} ({head.model}: {lo:.3g} to {hi:.3g}; k = {k})"
+        label = MEASURE[measure].natural_label if measure in MEASURE else measure
+        shows = f"{label} {est:.3g} ({head.model}: {lo:.3g} to {hi:.3g}; k = {k})"
         null = null_value(measure)
         if item.expected == "value":
             band = (proposition.band_lower, proposition.band_upper)
