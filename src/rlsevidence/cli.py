@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,22 @@ def _read(path: str):
     from .data import read_csv
 
     return read_csv(path)
+
+
+def level_percent(text: str) -> float:
+    """``--level``: a confidence level in percent (95); a fraction (0.95) is rejected with a
+    clear message rather than read as 0.95%."""
+    try:
+        level = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if 0 < level < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text} looks like a fraction; give the level in percent, e.g. --level {level * 100:g}"
+        )
+    if not 1 <= level < 100:
+        raise argparse.ArgumentTypeError("the level must be a percentage between 1 and 100")
+    return level
 
 
 def cmd_pool(args) -> dict:
@@ -66,18 +83,28 @@ def cmd_check_quotes(args) -> dict:
     return check_directory(args.directory)
 
 
+def _version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("rlsevidence")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .measures import MEASURES
     from .pooling import METHODS, PI_TYPES
 
     parser = argparse.ArgumentParser(prog="rlsevidence", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     pool = sub.add_parser("pool", help="pool one data sheet and print JSON")
     pool.add_argument("file")
     pool.add_argument("--measure", required=True, choices=MEASURES, type=str.upper)
     pool.add_argument("--method", required=True, choices=METHODS, type=str.upper)
     pool.add_argument("--hk", action="store_true", help="Hartung-Knapp adjustment")
-    pool.add_argument("--level", type=float, default=95.0)
+    pool.add_argument("--level", type=level_percent, default=95.0, help="percent, e.g. 95")
     pool.add_argument("--pi-type", choices=PI_TYPES, default="metafor")
     pool.add_argument("--add", type=float, default=0.5, help="continuity correction")
     pool.add_argument("--to", choices=("only0", "all", "if0all", "none"), default="only0")
@@ -114,7 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"error: {Path(error.filename or '')}: file not found", file=sys.stderr)
         return 2
-    print(_dump(output))
+    try:
+        print(_dump(output))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) closed the pipe: not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return 0
 
 

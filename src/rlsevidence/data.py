@@ -81,9 +81,18 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         raise InputError("file not found", file=str(path))
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except pd.errors.EmptyDataError:
+        raise InputError("empty file: no header and no rows", file=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 text (byte {error.start}); save the file as UTF-8", file=str(path)
+        ) from None
+    except pd.errors.ParserError as error:
         raise InputError(f"cannot parse CSV: {error}".splitlines()[0], file=str(path)) from None
     frame.columns = [c.strip() for c in frame.columns]
+    duplicated = [c for c in frame.columns if c.endswith(".1") and c[:-2] in frame.columns]
+    if duplicated:
+        raise InputError("column header given twice", file=str(path), column=duplicated[0][:-2])
     return frame
 
 
@@ -403,13 +412,32 @@ def _check_ranges(frame: pd.DataFrame, path: Path) -> None:
 # Frictionless Data Package
 # ------------------------------------------------------------------------------------------
 
-_FIELD_TYPES = {c: "number" for c in NUMERIC_COLUMNS} | {"year": "integer"}
+_FIELD_TYPES = {c: "number" for c in NUMERIC_COLUMNS} | {
+    "year": "integer",
+    # published_pooled.csv and propositions.csv
+    "estimate": "number",
+    "ci_lower": "number",
+    "ci_upper": "number",
+    "k": "integer",
+    "participants": "integer",
+    "value": "number",
+    "band_lower": "number",
+    "band_upper": "number",
+}
 
 
 def describe_csv(path: Path, root: Path) -> dict:
     with open(path, newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     name = path.relative_to(root).with_suffix("").as_posix().replace("/", "-").replace("_", "-")
+    schema: dict = {"fields": [{"name": c, "type": _FIELD_TYPES.get(c, "string")} for c in header]}
+    if name == "sources":
+        schema["primaryKey"] = ["source_id"]
+    elif "source_id" in header:
+        # every row names a source of sources.csv (empty allowed: an item of our own analysis)
+        schema["foreignKeys"] = [
+            {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+        ]
     return {
         "name": name,
         "path": path.relative_to(root).as_posix(),
@@ -418,7 +446,7 @@ def describe_csv(path: Path, root: Path) -> dict:
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "hash": f"sha256:{sha256(path)}",
-        "schema": {"fields": [{"name": c, "type": _FIELD_TYPES.get(c, "string")} for c in header]},
+        "schema": schema,
     }
 
 
@@ -440,12 +468,21 @@ def build_datapackage(root: str | Path) -> dict:
                     .replace("_", "-")
                     .replace(".", "-"),
                     "path": path.relative_to(root).as_posix(),
+                    # a plain (not tabular) resource: the stored page text, one JSON object
+                    # per line for excerpts.jsonl; Frictionless checks its bytes and hash
+                    "type": "file" if path.suffix == ".jsonl" else "text",
                     "format": path.suffix.lstrip("."),
+                    "mediatype": {
+                        ".jsonl": "application/jsonl",
+                        ".json": "application/json",
+                        ".txt": "text/plain",
+                    }[path.suffix],
+                    "encoding": "utf-8",
                     "hash": f"sha256:{sha256(path)}",
                 }
             )
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": "rls-evidence-raw",
         "title": "Published summary data on restless legs syndrome, with provenance",
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],

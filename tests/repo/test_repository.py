@@ -134,3 +134,21 @@ def test_ids_used_in_paths_are_checked(bad):
 
     with pytest.raises(InputError):
         check_id(bad)
+
+
+def test_frictionless_validates_the_data_package():
+    # The Frictionless Framework users validate Data Packages with (tools/setup-frictionless.sh
+    # installs it; run-tests.sh runs that): types, hashes, the source_id foreign keys.
+    import subprocess
+
+    tool = ROOT / ".venv-frictionless/bin/frictionless"
+    if not tool.exists():
+        pytest.skip("frictionless is not installed (run tools/setup-frictionless.sh)")
+    proc = subprocess.run(
+        [str(tool), "validate", "data/raw/datapackage.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]

@@ -156,3 +156,45 @@ def test_validate_checks_the_whole_data_package():
     summary = json.loads(proc.stdout)
     assert summary["claims"] > 40 and summary["sources"] > 100
     assert summary["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty file: no header and no rows"),
+        ("study,yi,yi,vi\na,1,1,1\n", "column 'yi': column header given twice"),
+    ],
+)
+def test_empty_or_malformed_files_end_in_one_line(tmp_path, capsys, content, message):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(content)
+    assert main(["pool", str(sheet), "--measure", "GEN", "--method", "REML"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
+
+
+def test_a_fractional_level_is_rejected_with_a_clear_line(bcg, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["pool", str(bcg), "--measure", "RR", "--method", "REML", "--level", "0.95"])
+    assert exit_.value.code == 2
+    assert "looks like a fraction; give the level in percent, e.g. --level 95" in (
+        capsys.readouterr().err
+    )
+
+
+def test_version_and_a_closed_pipe(bcg):
+    version = subprocess.run(
+        [sys.executable, "-m", "rlsevidence.cli", "--version"], capture_output=True, text=True
+    )
+    assert version.returncode == 0 and version.stdout.startswith("rlsevidence ")
+    # `rlsevidence pool ... | head -1`: the reader closes the pipe early; no traceback
+    pool = subprocess.Popen(
+        [sys.executable, "-m", "rlsevidence.cli", "pool", str(bcg), "--measure", "RR",
+         "--method", "REML"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    pool.stdout.read(5)
+    pool.stdout.close()
+    pool.wait(timeout=120)
+    assert b"Traceback" not in pool.stderr.read()
