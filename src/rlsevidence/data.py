@@ -168,7 +168,13 @@ def load_excerpts(path: str | Path) -> dict[str, list[str]]:
     excerpts: dict[str, list[str]] = {}
     if not path.exists():
         raise InputError("file not found", file=str(path))
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"not UTF-8 text (byte {error.start} of the line)", file=str(path), row=number
+            ) from None
         if not line.strip():
             continue
         try:
@@ -318,6 +324,15 @@ def validate_sheet(
                     column=column,
                 )
             frame[column] = converted
+    repeated = frame.duplicated(keep="first")
+    if repeated.any():
+        row = int(repeated.to_numpy().nonzero()[0][0]) + 1
+        raise InputError(
+            "the same row is given twice (a study entered twice would be pooled twice)",
+            file=str(path),
+            row=row,
+            column="study",
+        )
     for i, row in frame.iterrows():
         for column in PROVENANCE_COLUMNS:
             if pd.isna(row[column]) or not str(row[column]).strip():
@@ -504,7 +519,16 @@ def check_hash(path: str | Path, package_path: str | Path) -> None:
         package = json.loads(package_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise InputError(f"cannot read data package: {error}", file=str(package_path)) from None
-    relative = path.resolve().relative_to(package_path.parent.resolve()).as_posix()
+    try:
+        relative = path.resolve().relative_to(package_path.parent.resolve()).as_posix()
+    except ValueError:
+        raise InputError(
+            f"outside the data package ({package_path.parent}): every hand-made input must be "
+            "under it, described in datapackage.json",
+            file=str(path),
+        ) from None
+    if not isinstance(package, dict):
+        raise InputError("not a Data Package descriptor (a JSON object)", file=str(package_path))
     for resource in package.get("resources", []):
         if resource.get("path") == relative:
             expected = str(resource.get("hash", "")).removeprefix("sha256:")

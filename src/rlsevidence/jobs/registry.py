@@ -95,6 +95,17 @@ def validate_registry(
             )
         if pd.isna(row.get("quote")):
             raise InputError("empty provenance", file=published, row=i + 1, column="quote")
+        bounds = pd.to_numeric(
+            pd.Series([row.get("ci_lower"), row.get("estimate"), row.get("ci_upper")]),
+            errors="coerce",
+        )
+        if bounds.notna().all() and not bounds[0] <= bounds[1] <= bounds[2]:
+            raise InputError(
+                "the CI must hold its estimate (ci_lower <= estimate <= ci_upper)",
+                file=published,
+                row=i + 1,
+                column="ci_lower",
+            )
     summary = {
         "sources": len(registry.sources),
         "claims": len(registry.claims),
