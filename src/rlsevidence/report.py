@@ -180,6 +180,7 @@ def build_report(
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
     from .data import read_csv
     from .headline import headline, natural
+    from .sof import summary_row
 
     claims = read_json(claims_json)
     source_table = read_csv(sources).set_index("source_id")
@@ -209,12 +210,27 @@ def build_report(
         }
         meta = dict(META_DEFAULTS, title=analysis_id) | dict(paths["meta"])
         meta["total_n"] = _total_participants(sheet)
+        numbers = sheet.apply(pd.to_numeric, errors="coerce")
+        control_risks = (
+            (numbers["events2"] / numbers["n2"]).dropna().tolist()
+            if {"events2", "n2"} <= set(sheet.columns)
+            else []
+        )
+        sof = summary_row(
+            meta.get("outcome") or meta["title"],
+            meta["total_n"],
+            grade,
+            pooled,
+            control_risks,
+            head_view,
+        ).to_dict()
         sections.append(
             {
                 "id": analysis_id,
                 "meta": meta,
                 "pooled": pooled,
                 "headline": head_view,
+                "sof": sof,
                 "grade": grade,
                 "bias": bias,
                 "rows": rows,
