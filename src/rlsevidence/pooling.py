@@ -100,10 +100,6 @@ class MetaResult:
     weights: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def tau(self) -> float | None:
-        return None if self.tau2 is None else float(np.sqrt(self.tau2))
-
     def to_dict(self) -> dict:
         out = asdict(self)
         return json_safe(out)
@@ -210,7 +206,6 @@ def _tau2_pm(y, v, mask, k):
     n = len(y)
     _, _, _, _, q0 = _weighted(y, v, np.zeros(n), mask)
     target = (k - 1).astype(float)
-    ym = np.where(mask, y, 0.0).sum(axis=1) / k
     mad = row_mad(y, mask)
     upper = np.maximum(100.0, 10 * mad**2)
     _, _, _, _, qmax = _weighted(y, v, upper, mask)
@@ -222,7 +217,6 @@ def _tau2_pm(y, v, mask, k):
     tau2 = np.where(active, root, 0.0)
     converged = ~active | (bracketed & done)
     tau2 = np.where(converged, tau2, np.nan)
-    del ym
     return tau2, iterations, converged
 
 
