@@ -47,7 +47,7 @@ def write(path: Path, columns: list[str], rows: list[dict], delimiter: str = ","
 
 def build(target: Path) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from rlsevidence.data import write_datapackage
+    from rlsevidence.datapackage import write_datapackage
 
     raw, out = ROOT / "data/raw", target / "data/raw"
     if target.exists():

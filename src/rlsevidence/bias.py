@@ -70,7 +70,7 @@ class BiasResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        from .pooling import json_safe
+        from .serialize import json_safe
 
         return json_safe(asdict(self))
 

@@ -65,7 +65,7 @@ def cmd_bias(args) -> dict:
 
 
 def cmd_datapackage(args) -> dict:
-    from .data import write_datapackage
+    from .datapackage import write_datapackage
 
     target = write_datapackage(args.directory)
     return {"written": str(target)}

@@ -17,8 +17,6 @@ Nothing here writes under ``data/raw/`` except :func:`write_datapackage`, on req
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -111,10 +109,6 @@ def normalise_text(text: str) -> str:
         }
     )
     return re.sub(r"\s+", " ", text.translate(table)).strip().lower()
-
-
-def sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -211,55 +205,6 @@ def load_claims(path: str | Path, seed_text: str | None = None) -> pd.DataFrame:
                 column="quote",
             )
     return frame
-
-
-def first_of_cohort(cohorts) -> list[bool]:
-    """Which rows are pooled when rows may share patients.
-
-    A sheet may name each row's ``cohort``; rows that share a non-empty cohort report (some
-    of) the same patients, and pooling them would count those patients twice. Documented
-    choice: only the first row of each cohort is pooled (the sheet lists the fullest,
-    peer-reviewed report first); the others stay in the sheet and the report, marked as not
-    pooled. Cochrane Handbook (Higgins et al. 2023), section 5.2.2: collate multiple reports
-    of the same study so that each study contributes once.
-    """
-    seen: set[str] = set()
-    keep = []
-    for value in cohorts:
-        text = "" if value is None or value != value else str(value).strip()
-        keep.append(not text or text not in seen)
-        if text:
-            seen.add(text)
-    return keep
-
-
-def prepare_for_pooling(
-    frame: pd.DataFrame, multiarm: str = "combine", *, file: str = "<sheet>"
-) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of a sheet as they are pooled, and a note for every change.
-
-    Rows that share patients (same ``cohort``) enter once (:func:`first_of_cohort`);
-    multi-arm trials (rows sharing a ``trial``) are combined or split
-    (:mod:`rlsevidence.multiarm`). The notes are also written into a ``preparation``
-    column so that every later step (effects, pooling, grading, the report) sees them.
-    """
-    from .multiarm import handle_multiarm
-
-    notes: list[str] = []
-    frame = frame.copy()
-    if "cohort" in frame.columns:
-        keep = first_of_cohort(frame["cohort"].tolist())
-        for row, kept in zip(frame.to_dict("records"), keep, strict=True):
-            if not kept:
-                notes.append(
-                    f"{row['study']} not pooled: it shares patients (cohort "
-                    f"{row['cohort']!r}) with a row listed before it"
-                )
-        frame = frame[keep].reset_index(drop=True)
-    frame, arm_notes = handle_multiarm(frame, multiarm, file=file)
-    notes += arm_notes
-    frame["preparation"] = " | ".join(notes)
-    return frame, notes
 
 
 def quote_problem(registry: Registry, source_id: str, quote: str) -> str | None:
@@ -426,126 +371,3 @@ def _check_ranges(frame: pd.DataFrame, path: Path) -> None:
 # ------------------------------------------------------------------------------------------
 # Frictionless Data Package
 # ------------------------------------------------------------------------------------------
-
-_FIELD_TYPES = {c: "number" for c in NUMERIC_COLUMNS} | {
-    "year": "integer",
-    # published_pooled.csv and propositions.csv
-    "estimate": "number",
-    "ci_lower": "number",
-    "ci_upper": "number",
-    "k": "integer",
-    "participants": "integer",
-    "value": "number",
-    "band_lower": "number",
-    "band_upper": "number",
-}
-
-
-def describe_csv(path: Path, root: Path) -> dict:
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    name = path.relative_to(root).with_suffix("").as_posix().replace("/", "-").replace("_", "-")
-    schema: dict = {"fields": [{"name": c, "type": _FIELD_TYPES.get(c, "string")} for c in header]}
-    if name == "sources":
-        schema["primaryKey"] = ["source_id"]
-    elif "source_id" in header:
-        # every row names a source of sources.csv (empty allowed: an item of our own analysis)
-        schema["foreignKeys"] = [
-            {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
-        ]
-    return {
-        "name": name,
-        "path": path.relative_to(root).as_posix(),
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "hash": f"sha256:{sha256(path)}",
-        "schema": schema,
-    }
-
-
-def build_datapackage(root: str | Path) -> dict:
-    """A Data Package descriptor for every CSV and JSON file under ``root``."""
-    root = Path(root)
-    resources = []
-    for path in sorted(root.rglob("*")):
-        if path.name == "datapackage.json" or not path.is_file():
-            continue
-        if path.suffix == ".csv":
-            resources.append(describe_csv(path, root))
-        elif path.suffix in (".json", ".jsonl", ".txt"):
-            resources.append(
-                {
-                    "name": path.relative_to(root)
-                    .as_posix()
-                    .replace("/", "-")
-                    .replace("_", "-")
-                    .replace(".", "-"),
-                    "path": path.relative_to(root).as_posix(),
-                    # a plain (not tabular) resource: the stored page text, one JSON object
-                    # per line for excerpts.jsonl; Frictionless checks its bytes and hash
-                    "type": "file" if path.suffix == ".jsonl" else "text",
-                    "format": path.suffix.lstrip("."),
-                    "mediatype": {
-                        ".jsonl": "application/jsonl",
-                        ".json": "application/json",
-                        ".txt": "text/plain",
-                    }[path.suffix],
-                    "encoding": "utf-8",
-                    "hash": f"sha256:{sha256(path)}",
-                }
-            )
-    return {
-        "profile": "data-package",
-        "name": "rls-evidence-raw",
-        "title": "Published summary data on restless legs syndrome, with provenance",
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-        "resources": resources,
-    }
-
-
-def write_datapackage(root: str | Path) -> Path:
-    root = Path(root)
-    target = root / "datapackage.json"
-    target.write_text(json.dumps(build_datapackage(root), indent=2) + "\n", encoding="utf-8")
-    return target
-
-
-def check_hash(path: str | Path, package_path: str | Path) -> None:
-    """The file's sha256 must equal the one its Data Package resource records."""
-    path, package_path = Path(path), Path(package_path)
-    try:
-        package = json.loads(package_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise InputError(f"cannot read data package: {error}", file=str(package_path)) from None
-    try:
-        relative = path.resolve().relative_to(package_path.parent.resolve()).as_posix()
-    except ValueError:
-        raise InputError(
-            f"outside the data package ({package_path.parent}): every hand-made input must be "
-            "under it, described in datapackage.json",
-            file=str(path),
-        ) from None
-    if not isinstance(package, dict):
-        raise InputError("not a Data Package descriptor (a JSON object)", file=str(package_path))
-    for resource in package.get("resources", []):
-        if resource.get("path") == relative:
-            expected = str(resource.get("hash", "")).removeprefix("sha256:")
-            actual = sha256(path)
-            if expected != actual:
-                raise InputError(
-                    f"sha256 {actual[:12]}... does not match datapackage.json "
-                    f"({expected[:12]}...); if the change is intended run "
-                    "'rlsevidence datapackage data/raw'",
-                    file=str(path),
-                )
-            header = list(read_csv(path).columns) if path.suffix == ".csv" else None
-            if header is not None:
-                declared = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
-                if declared != header:
-                    raise InputError(
-                        "columns differ from the schema in datapackage.json", file=str(path)
-                    )
-            return
-    raise InputError(f"not described in {package_path}", file=str(path))

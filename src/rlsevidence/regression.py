@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import distributions as dist
-from .pooling import MAX_ITERATIONS, TAU2_THRESHOLD, row_mad
+from .tau2 import MAX_ITERATIONS, TAU2_THRESHOLD, row_mad
 
 
 @dataclass

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from . import distributions as dist
-from .pooling import json_safe, rma, rma_batch
+from .pooling import rma, rma_batch
 from .regression import meta_regression
+from .serialize import json_safe
 
 
 def _batch_frame(batch, labels, omitted_name):

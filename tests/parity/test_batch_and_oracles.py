@@ -68,7 +68,7 @@ def test_plot_palette_is_seaborns_colorblind_palette():
 
 def test_reml_when_fisher_scoring_oscillates_is_the_likelihood_maximum():
     """A data set on which Fisher scoring oscillates (metafor: 'did not converge')."""
-    from rlsevidence.pooling import _loglik
+    from rlsevidence.tau2 import loglik as _loglik
 
     yi = np.array(
         [

@@ -106,7 +106,7 @@ def test_every_sheet_of_the_config_validates_and_every_number_is_traceable():
 
 
 def test_datapackage_hashes_match_the_files():
-    from rlsevidence.data import check_hash
+    from rlsevidence.datapackage import check_hash
 
     package = ROOT / "data/raw/datapackage.json"
     described = json.loads(package.read_text())["resources"]

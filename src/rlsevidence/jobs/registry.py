@@ -55,7 +55,8 @@ def validate_registry(
     """Check sources, excerpts, claims, propositions, evidence and published estimates."""
     import pandas as pd
 
-    from ..data import check_hash, check_id, read_csv
+    from ..data import check_id, read_csv
+    from ..datapackage import check_hash
 
     for path in (
         sources,

@@ -43,10 +43,11 @@ def validate_sheet(
     multiarm: str = "combine",
 ) -> list[str]:
     """Check one sheet and write it as it will be pooled (rows sharing a cohort entered
-    once, multi-arm trials combined or split; see ``data.prepare_for_pooling``)."""
-    from ..data import check_hash, prepare_for_pooling
+    once, multi-arm trials combined or split; see ``prepare.prepare_for_pooling``)."""
     from ..data import validate_sheet as check_sheet
+    from ..datapackage import check_hash
     from ..effects import escalc
+    from ..prepare import prepare_for_pooling
 
     check_hash(sheet, package)
     registry = load_registry(sources, excerpts)
