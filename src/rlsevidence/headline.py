@@ -41,7 +41,7 @@ def headline(pooled: dict) -> Headline:
     informative."""
     k = pooled.get("k") or 0
     bayes = pooled.get("bayes")
-    if bayes:  # fitted only for 2..bayes_max_k studies (config), see steps.pool_analysis
+    if bayes:  # fitted only for 2..bayes_max_k studies (config), see jobs.pool.pool_analysis
         est, lo, hi = bayes["estimate"], bayes["ci_lower"], bayes["ci_upper"]
         model = (
             f"Bayesian random effects ({bayes['prior']}), posterior median and "

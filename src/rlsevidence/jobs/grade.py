@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .io import read_json, read_rows, to_number, write_json
+from .io import has_effect, read_json, read_rows, to_number, write_json
 
 
 def grade_analysis(
@@ -28,9 +28,7 @@ def grade_analysis(
 
     rows = read_rows(sheet)
     effect_rows = read_rows(effects)
-    keep = [
-        np.isfinite(to_number(e["yi"])) and np.isfinite(to_number(e["vi"])) for e in effect_rows
-    ]
+    keep = [has_effect(e) for e in effect_rows]
     rob = [(r.get("rob") or "").strip() for r, k in zip(rows, keep, strict=True) if k]
     columns = set(rows[0]) if rows else set()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,3 +63,9 @@ def to_number(value) -> float:
         return float(value)
     except (TypeError, ValueError):
         return float("nan")
+
+
+def has_effect(row: dict) -> bool:
+    """A row of ``results/effects/{id}.csv`` with a finite effect and variance (a study that
+    is pooled; rows escalc could not compute are left out of every model)."""
+    return math.isfinite(to_number(row["yi"])) and math.isfinite(to_number(row["vi"]))

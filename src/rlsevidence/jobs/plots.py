@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .io import read_json
+from .io import has_effect, read_json, read_rows, to_number
 
 
 def make_plots(
@@ -12,22 +12,15 @@ def make_plots(
 ) -> dict:
     """Forest and funnel plots. Reads the effects table with the csv module: this job's run
     time is mostly imports, and pandas is not needed here."""
-    import csv
-
     from ..headline import plotted_model
     from ..measures import MEASURE, SCALE
     from ..plots import forest_plot, funnel_plot
 
-    with open(effects, newline="", encoding="utf-8") as handle:
-        rows = [
-            r
-            for r in csv.DictReader(handle)
-            if np.isfinite(float(r["yi"] or "nan")) and np.isfinite(float(r["vi"] or "nan"))
-        ]
+    rows = [r for r in read_rows(effects) if has_effect(r)]
     labels = [r["study"] for r in rows]
     yi = np.array([float(r["yi"]) for r in rows])
     vi = np.array([float(r["vi"]) for r in rows])
-    ni = np.array([float(r["ni"] or "nan") for r in rows])
+    ni = np.array([to_number(r["ni"]) for r in rows])
     result = plotted_model(read_json(pooled))
     label = MEASURE[measure].natural_label
     alt_forest = forest_plot(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .io import read_json, read_rows, to_number, write_json
+from .io import has_effect, read_json, read_rows, to_number, write_json
 
 
 def reproduce_analysis(
@@ -25,6 +25,7 @@ def reproduce_analysis(
     (``rlsevidence.reproduce``)."""
     import math
 
+    from ..headline import natural
     from ..pooling import rma
     from ..reproduce import (
         Estimate,
@@ -34,7 +35,6 @@ def reproduce_analysis(
         path_step,
         study_change,
     )
-    from ..transforms import backtransform
 
     rows = [
         r
@@ -58,12 +58,6 @@ def reproduce_analysis(
     repro = read_json(pooled)
     measure = repro["measure"]
 
-    def natural(value):
-        if value is None or not math.isfinite(value):
-            return None
-        back = backtransform(measure, value)
-        return value if back is None else float(back)
-
     repro_rows = read_rows(sheet)
     repro_studies = [r["source_id"] for r in repro_rows]
     our_rows = read_rows(ours_sheet)
@@ -85,13 +79,14 @@ def reproduce_analysis(
     explanation = (
         []
         if est_ok and lim_ok
-        else explain(published_step, read_rows(leave1out), approximations, natural)
+        else explain(
+            published_step,
+            read_rows(leave1out),
+            approximations,
+            lambda value: natural(measure, value),
+        )
     )
-    effects = [
-        e
-        for e in read_rows(ours_effects)
-        if math.isfinite(to_number(e["yi"])) and math.isfinite(to_number(e["vi"]))
-    ]
+    effects = [e for e in read_rows(ours_effects) if has_effect(e)]
     yi = np.array([to_number(e["yi"]) for e in effects])
     vi = np.array([to_number(e["vi"]) for e in effects])
     same_model = rma(
