@@ -1,5 +1,6 @@
 rule plots:
     input:
+        sheet="results/validated/{analysis}.csv",
         effects="results/effects/{analysis}.csv",
         pooled="results/analyses/{analysis}/pooled.json",
     output:
@@ -21,7 +22,6 @@ rule plots:
         "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["plots"],
-        measure=measure_of,
-        title=title_of,
+        settings=analysis_settings,
     script:
         "../scripts/plots.py"

@@ -15,7 +15,7 @@ with snakemake_step(snakemake.log[0]):
             analysis: {
                 "pooled": pooled,
                 "grade": grade,
-                "title": meta[analysis].get("title", analysis),
+                "meta": meta[analysis],
             }
             for analysis, pooled, grade in zip(
                 snakemake.params.analyses,

@@ -5,10 +5,10 @@ from rlsevidence.jobs.plots import make_plots
 
 with snakemake_step(snakemake.log[0]):
     make_plots(
+        sheet=snakemake.input.sheet,
         effects=snakemake.input.effects,
         pooled=snakemake.input.pooled,
-        title=snakemake.params.title,
-        measure=snakemake.params.measure,
+        meta=snakemake.params.settings,
         forest=snakemake.output.forest,
         funnel=snakemake.output.funnel,
     )

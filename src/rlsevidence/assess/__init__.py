@@ -58,7 +58,8 @@ def assess_claim(
     items: list[EvidenceItem],
     results: dict,
 ) -> ClaimAssessment:
-    """Judge one claim. ``results`` maps analysis id -> (pooled dict, grade dict, title)."""
+    """Judge one claim. ``results`` maps analysis id -> (pooled dict, grade dict, meta dict:
+    the analysis's row of ``config/analyses.tsv`` with its defaults)."""
     parts = sorted(propositions, key=lambda p: p.part)
     judged_items: list[EvidenceItem] = []
     part_verdicts: list[PartVerdict] = []
@@ -68,8 +69,8 @@ def assess_claim(
             if item.part != prop.part:
                 continue
             if item.item_type == "analysis":
-                pooled, grade, _ = results[item.analysis_id]
-                item = analysis_item(item, prop, pooled, grade)
+                pooled, grade, meta = results[item.analysis_id]
+                item = analysis_item(item, prop, pooled, grade, meta)
             mine.append(item)
         judged_items += mine
         part_verdicts.append(judge_part(prop.part, prop.kind, [i.to_rule_item() for i in mine]))
@@ -90,7 +91,8 @@ def assess_claim(
     key = None
     first = next((i for i in judged_items if i.item_type == "analysis"), None)
     if first is not None:
-        key = f"{results[first.analysis_id][2]}: {first.shows}"
+        meta = results[first.analysis_id][2]
+        key = f"{meta.get('title', first.analysis_id)}: {first.shows}"
     return ClaimAssessment(
         id=claim["id"],
         speaker=claim["speaker"],

@@ -18,9 +18,10 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
+from ..describe import describe
 from ..errors import InputError
 from ..headline import headline, natural
-from ..measures import MEASURE, null_value
+from ..measures import null_value
 from .rule import DIRECTIONS, LEVEL_NAMES, LEVELS, UNTESTABLE_KINDS, Item
 
 KINDS = (
@@ -308,7 +309,11 @@ def check_coverage(
 
 
 def analysis_item(
-    item: EvidenceItem, proposition: Proposition, pooled: dict, grade: dict
+    item: EvidenceItem,
+    proposition: Proposition,
+    pooled: dict,
+    grade: dict,
+    meta: dict | None = None,
 ) -> EvidenceItem:
     """Fill in an analysis item's direction, certainty and a one-line account.
 
@@ -321,6 +326,9 @@ def analysis_item(
     Certainty: the analysis's GRADE level with its own indirectness step undone and the
     indirectness of this claim-evidence pair applied instead (one level down when indirect):
     one analysis can be direct for one claim and indirect for another.
+
+    ``meta`` (the analysis's row of ``config/analyses.tsv``) names the groups, the unit and
+    what each direction means, so that the one-line account reads on its own.
     """
     measure = pooled.get("measure", "GEN")
     head = headline(pooled)
@@ -337,8 +345,16 @@ def analysis_item(
         direction = "neither"
         shows = f"k = {k}: {head.note}"
     else:
-        label = MEASURE[measure].natural_label if measure in MEASURE else measure
-        shows = f"{label} {est:.3g} ({head.model}: {lo:.3g} to {hi:.3g}; k = {k})"
+        shows = describe(
+            meta or {},
+            measure,
+            est,
+            lo,
+            hi,
+            level=pooled.get("level") or 95,
+            interval="CrI" if pooled.get("bayes") else "CI",
+        )
+        shows += f" ({head.model}; k = {k})"
         null = null_value(measure)
         if item.expected == "value":
             band = (proposition.band_lower, proposition.band_upper)

@@ -25,7 +25,8 @@ def judge_claims(
 ) -> list[dict]:
     """Verdict per claim over all its evidence items (rule: ``rlsevidence.assess.rule``).
 
-    ``analyses`` maps analysis id -> {"pooled": path, "grade": path, "title": str}.
+    ``analyses`` maps analysis id -> {"pooled": path, "grade": path, "meta": dict} (meta: the
+    analysis's settings, with its title, groups and unit).
     """
     from ..assess import assess_claim
     from ..assess.claimreview import claim_review_jsonld, dumps
@@ -41,7 +42,7 @@ def judge_claims(
         analysis_ids=list(analyses),
     )
     results = {
-        a: (read_json(p["pooled"]), read_json(p["grade"]), p.get("title", a))
+        a: (read_json(p["pooled"]), read_json(p["grade"]), {"title": a} | dict(p.get("meta") or {}))
         for a, p in analyses.items()
     }
     verdicts = []
