@@ -81,21 +81,22 @@ def reproduces_of(wildcards):
     return config["analyses"][wildcards.analysis]["reproduces"]
 
 
+def updated_by(wildcards, pattern):
+    """A file of our analysis that updates the reproduced review ([] when there is none)."""
+    ours = reproduces_of(wildcards).get("updated_by")
+    return [pattern.format(analysis=ours)] if ours else []
+
+
 def updated_pooled(wildcards):
-    ours = reproduces_of(wildcards)["updated_by"]
-    return f"results/analyses/{ours}/pooled.json"
+    return updated_by(wildcards, "results/analyses/{analysis}/pooled.json")
 
 
 def updated_effects(wildcards):
-    return f"results/effects/{reproduces_of(wildcards)['updated_by']}.csv"
+    return updated_by(wildcards, "results/effects/{analysis}.csv")
 
 
 def updated_sheet(wildcards):
-    return f"results/validated/{reproduces_of(wildcards)['updated_by']}.csv"
-
-
-def title_of(wildcards):
-    return config["analyses"][wildcards.analysis].get("title", wildcards.analysis)
+    return updated_by(wildcards, "results/validated/{analysis}.csv")
 
 
 def analysis_outputs(name):

@@ -16,25 +16,18 @@ def reproduce_analysis(
     leave1out: str,
     sheet: str,
     published: str,
-    ours_pooled: str,
-    ours_effects: str,
-    ours_sheet: str,
+    ours_pooled: str | None,
+    ours_effects: str | None,
+    ours_sheet: str | None,
     output: str,
 ) -> dict:
     """Published vs reproduced, and the path from the published number to ours
-    (``rlsevidence.reproduce``)."""
+    (``rlsevidence.reproduce``). Without an analysis of ours on the same outcome
+    (``ours_* = None``) the path stops at the reproduction."""
     import math
 
     from ..headline import natural
-    from ..pooling import rma
-    from ..reproduce import (
-        Estimate,
-        Reproduction,
-        compare,
-        explain,
-        path_step,
-        study_change,
-    )
+    from ..reproduce import Estimate, Reproduction, compare, explain, path_step
 
     rows = [
         r
@@ -60,8 +53,6 @@ def reproduce_analysis(
 
     repro_rows = read_rows(sheet)
     repro_studies = [r["source_id"] for r in repro_rows]
-    our_rows = read_rows(ours_sheet)
-    our_studies = [r["source_id"] for r in our_rows]
     published_step = Estimate(
         "published", pub_est, pub_lo, pub_hi, int(to_number(row["k"])) if row["k"] else None,
         None, "as published", [], f"{row['locator']}: {row['quote']}",
@@ -86,30 +77,9 @@ def reproduce_analysis(
             lambda value: natural(measure, value),
         )
     )
-    effects = [e for e in read_rows(ours_effects) if has_effect(e)]
-    yi = np.array([to_number(e["yi"]) for e in effects])
-    vi = np.array([to_number(e["vi"]) for e in effects])
-    same_model = rma(
-        yi=yi, vi=vi, measure=measure, method=repro["method"], hk=bool(repro["hk"])
-    ).to_dict()
-    ours = read_json(ours_pooled)
-    path = [
-        published_step,
-        reproduced,
-        path_step(
-            "our studies, the review's model",
-            same_model,
-            our_studies,
-            study_change(repro_studies, our_studies),
-        ),
-        path_step(
-            "our analysis: our studies, our model",
-            ours,
-            our_studies,
-            f"model {repro['method']}{' + HK' if repro['hk'] else ''} -> "
-            f"{ours['method']}{' + HK' if ours['hk'] else ''}",
-        ),
-    ]
+    path = [published_step, reproduced]
+    if ours_pooled:
+        path += _path_to_ours(repro, repro_studies, ours_pooled, ours_effects, ours_sheet)
     result = Reproduction(
         analysis=analysis,
         source_id=reproduces["source_id"],
@@ -127,3 +97,34 @@ def reproduce_analysis(
     ).to_dict()
     write_json(output, result)
     return result
+
+
+def _path_to_ours(repro: dict, repro_studies: list, ours_pooled, ours_effects, ours_sheet):
+    """Two steps from the reproduction to our analysis: our studies with the review's model,
+    then our model."""
+    from ..pooling import rma
+    from ..reproduce import path_step, study_change
+
+    our_studies = [r["source_id"] for r in read_rows(ours_sheet)]
+    effects = [e for e in read_rows(ours_effects) if has_effect(e)]
+    yi = np.array([to_number(e["yi"]) for e in effects])
+    vi = np.array([to_number(e["vi"]) for e in effects])
+    same_model = rma(
+        yi=yi, vi=vi, measure=repro["measure"], method=repro["method"], hk=bool(repro["hk"])
+    ).to_dict()
+    ours = read_json(ours_pooled)
+    return [
+        path_step(
+            "our studies, the review's model",
+            same_model,
+            our_studies,
+            study_change(repro_studies, our_studies),
+        ),
+        path_step(
+            "our analysis: our studies, our model",
+            ours,
+            our_studies,
+            f"model {repro['method']}{' + HK' if repro['hk'] else ''} -> "
+            f"{ours['method']}{' + HK' if ours['hk'] else ''}",
+        ),
+    ]
