@@ -152,6 +152,34 @@ def _leave_one_out(path, pooled: dict) -> list[dict]:
     return rows
 
 
+#: How a published measure is written (published_pooled.csv) -> our measure family.
+PUBLISHED_FAMILY = {
+    "MD": "MD",
+    "WMD": "MD",
+    "WMD MG/L": "MD",
+    "SMD": "SMD",
+    "OR": "OR",
+    "RR": "RR",
+    "HR": "GEN",
+    "PREVALENCE %": "proportion",
+}
+
+
+def comparable(published: dict, pooled: dict) -> str:
+    """``""`` when a published estimate measures what ours measures (same measure family),
+    else what differs, in words: the report then shows no difference between the two."""
+    theirs = PUBLISHED_FAMILY.get(str(published.get("measure") or "").strip().upper())
+    ours = pooled.get("measure")
+    family = "proportion" if ours in ("PR", "PLO", "PFT") else ours
+    if str(published.get("estimate") or "").strip() == "":
+        return "no published estimate to compare"
+    if theirs is None:
+        return f"published measure {published.get('measure')!s} is not one of ours"
+    if theirs != family:
+        return f"a different measure (published {published.get('measure')}, ours {ours})"
+    return ""
+
+
 def fmt(value, digits=3):
     if value is None or value == "":
         return "–"
@@ -282,6 +310,7 @@ def build_report(
     env.filters["fmt"] = fmt
     env.filters["as_written"] = as_written
     env.filters["source_link"] = source_link
+    env.globals["comparable"] = comparable
     template = env.get_template("report.html.j2")
     speakers = sorted({c["speaker"] for c in claims})
     counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
