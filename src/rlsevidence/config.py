@@ -80,6 +80,23 @@ def load_analyses(path: str | Path) -> dict[str, dict]:
     return analyses
 
 
+def validate_analyses(analyses: dict[str, dict], schema: str | Path, *, file: str) -> None:
+    """Check every analysis (as :func:`load_analyses` gives it) against the JSON schema of an
+    analysis; the first failure is one line naming the analysis and the key. One validator for
+    all rows: loading the schema once per row cost about a second per workflow start."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(yaml.safe_load(Path(schema).read_text(encoding="utf-8")))
+    for number, (analysis, entry) in enumerate(analyses.items(), 1):
+        error = next(iter(validator.iter_errors(entry)), None)
+        if error is not None:
+            where = ".".join(str(p) for p in error.absolute_path) or "(row)"
+            raise InputError(
+                f"analysis {analysis!r}: {error.message}", file=file, row=number, column=where
+            )
+
+
 def load_config(path: str | Path = "config/config.yaml") -> dict:
     """``config.yaml`` (loaded safely) with its analysis sheet read in."""
     import yaml

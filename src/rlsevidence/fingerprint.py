@@ -11,6 +11,7 @@ job that pools.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def _package_of(path: Path) -> list[str]:
 
 def imported_modules(path: Path) -> set[Path]:
     """The package's own modules that ``path`` imports (relative or ``rlsevidence.*``)."""
+    stat = path.stat()
+    return set(_imported_modules(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _imported_modules(path: Path, mtime_ns: int, size: int) -> frozenset[Path]:
+    """Parsed once per file version: the workflow fingerprints nine jobs that share most
+    modules, and parsing each module once per job cost half a second per run."""
     found: set[Path] = set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -65,7 +74,7 @@ def imported_modules(path: Path) -> set[Path]:
             init = ROOT.joinpath(*parts[:i], "__init__.py")
             if init.is_file():
                 found.add(init)
-    return found
+    return frozenset(found)
 
 
 def dependencies(entry: str) -> list[Path]:
@@ -90,6 +99,13 @@ def code_fingerprint(entry: str) -> str:
     """sha256 (16 hex digits) of the code ``entry`` depends on."""
     digest = hashlib.sha256()
     for path in dependencies(entry):
+        stat = path.stat()
         digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(path, stat.st_mtime_ns, stat.st_size))
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _file_digest(path: Path, mtime_ns: int, size: int) -> bytes:
+    """sha256 of one file version (read once however many jobs depend on it)."""
+    return hashlib.sha256(path.read_bytes()).digest()

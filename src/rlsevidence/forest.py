@@ -15,6 +15,7 @@ that it is safe in a thread and costs no GUI import.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -218,7 +219,7 @@ def forest_plot(
     x_weight = study_w + arm_w * len(heads) + weight_w / 2
     x_effect = study_w + arm_w * len(heads) + weight_w + 0.1
     x_plot = x_effect + effect_w + 0.1
-    width = x_plot + plot_w + 0.2
+    width = x_plot + plot_w + 0.45
     extra = 2 if show_pooled else 1
     n_rows = k + extra
     height = ROW_HEIGHT * (n_rows + 3) + 1.4
@@ -345,24 +346,23 @@ def forest_plot(
         label += f" ({unit})"
     elif spec.is_proportion and unit:
         label = unit if unit.startswith("%") else f"{unit} (%)"
-    ax.set_xlabel(label, fontsize=8)
-    if spec.null is not None and (meta.get("lower_means") or meta.get("higher_means")):
-        for s, x, ha in (
-            (meta.get("lower_means"), spec.null, "right"),
-            (meta.get("higher_means"), spec.null, "left"),
+    ax.set_xlabel(textwrap.fill(label, 52), fontsize=8, labelpad=22)  # below the favours labels
+    if spec.null is not None:
+        # RevMan's "favours" labels: under each end of the axis, so they never leave the figure
+        for words, x, ha in (
+            (meta.get("lower_means"), 0.0, "left"),
+            (meta.get("higher_means"), 1.0, "right"),
         ):
-            if s:
-                ax.annotate(
-                    ("← " + s) if ha == "right" else (s + " →"),
-                    xy=(x, 0),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(-4 if ha == "right" else 4, -32),
-                    textcoords="offset points",
+            if words:
+                ax.text(
+                    x,
+                    -0.27 / (ROW_HEIGHT * n_rows),
+                    ("← " + words) if ha == "left" else (words + " →"),
+                    transform=ax.transAxes,
                     ha=ha,
                     va="top",
                     fontsize=7.5,
                     color="0.25",
-                    annotation_clip=False,
                 )
     for i, line in enumerate(heterogeneity_text(pooled)):
         fig.text(0.1 / width, (0.62 - 0.2 * i) / height, line, fontsize=7.5, va="center")
@@ -370,7 +370,7 @@ def forest_plot(
         0.1 / width, (height - 0.22) / height, title, fontsize=9.5, fontweight="bold", va="center"
     )
     alt = _alt_text(rows, point, lo, hi, measure, title, level, show_pooled, est, cl, cu, pooled)
-    save_svg(fig, path, title, alt)
+    save_svg(fig, path, title, alt, tight=False)  # the layout above leaves room for every text
     return alt
 
 

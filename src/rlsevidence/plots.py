@@ -53,19 +53,42 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def save_svg(fig: Figure, path: str | Path, title: str, description: str) -> None:
-    """Byte-stable SVG (fixed hash salt, no date) with its title and text alternative."""
+def save_svg(
+    fig: Figure, path: str | Path, title: str, description: str, *, tight: bool = True
+) -> None:
+    """Byte-stable SVG (fixed hash salt, no date) with its title and text alternative.
+    ``tight=False`` keeps the figure's own size (one drawing pass instead of two)."""
     fig.savefig(
         path,
         format="svg",
-        bbox_inches="tight",
+        bbox_inches="tight" if tight else None,
         metadata={"Title": title, "Description": description, "Date": None, "Creator": None},
     )
 
 
+#: Fewest studies for a funnel plot (Sterne et al. 2011, BMJ 343:d4002; Cochrane Handbook
+#: 13.3.5.4): with fewer, its asymmetry cannot be told from chance.
+FUNNEL_MIN_K = 10
+
+NO_FUNNEL_SVG = """<?xml version="1.0" encoding="utf-8" standalone="no"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="360pt" height="24pt" viewBox="0 0 360 24">
+ <title>{title}</title>
+ <desc>{alt}</desc>
+ <text x="4" y="16" font-family="DejaVu Sans" font-size="9">{alt}</text>
+</svg>
+"""
+
+
 def funnel_plot(path, yi, vi, pooled: dict, *, measure: str, title: str, scale_label: str) -> str:
-    """Funnel plot of effect against standard error with pseudo 95% limits; return alt text."""
+    """Funnel plot of effect against standard error with pseudo 95% limits; return alt text.
+    With fewer than :data:`FUNNEL_MIN_K` studies the file says why none is drawn."""
+    from xml.sax.saxutils import escape
+
     y = np.asarray(yi, float)
+    if len(y) < FUNNEL_MIN_K:
+        alt = f"No funnel plot: {len(y)} studies, fewer than {FUNNEL_MIN_K} (Sterne et al. 2011)."
+        Path(path).write_text(NO_FUNNEL_SVG.format(title=escape(title), alt=alt), encoding="utf-8")
+        return alt
     se = np.sqrt(np.asarray(vi, float))
     fig = new_figure(5.5, 4.2)
     ax = fig.add_subplot()

@@ -59,7 +59,7 @@ def _pins_conda(path: Path) -> dict[str, str]:
 
 def test_environment_yml_pins_the_same_versions_as_pyproject():
     pyproject = _pins_pyproject()
-    for path in (ROOT / "environment.yml", ROOT / "workflow/envs/rlsevidence.yaml"):
+    for path in (ROOT / "environment.yml",):
         conda = _pins_conda(path)
         conda.pop("python")
         for name, version in conda.items():

@@ -17,8 +17,6 @@ rule claims:
         jsonld="results/claims.jsonld",
     log:
         "logs/claims.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["claims"],
         analyses=ANALYSES,
@@ -26,5 +24,5 @@ rule claims:
         report_url=config["report_url"],
         article=config["article_page"],
         snapshot=config["data_snapshot"],
-    script:
-        "../scripts/claims.py"
+    run:
+        job.claims(input, output, params, wildcards, log)

@@ -1,6 +1,9 @@
 # Helpers shared by the rules: config validation (before any job runs), defaults, paths.
 
-from rlsevidence.config import load_analyses
+from pathlib import Path
+
+import rlsevidence.jobs.rule_jobs as job
+from rlsevidence.config import load_analyses, validate_analyses
 from rlsevidence.errors import InputError
 from rlsevidence.fingerprint import code_fingerprint
 from snakemake.exceptions import WorkflowError
@@ -13,17 +16,14 @@ ANALYSES_PATH = config["analyses"]
 # The analyses are a sample sheet (config/analyses.tsv): one row each, typed by the loader,
 # each row checked against its schema before any job runs.
 try:
-    config["analyses"] = load_analyses(config["analyses"])
+    config["analyses"] = load_analyses(ANALYSES_PATH)
+    validate_analyses(
+        config["analyses"],
+        Path(workflow.current_basedir) / "../schemas/analysis.schema.yaml",
+        file=ANALYSES_PATH,
+    )
 except InputError as error:
     raise WorkflowError(f"Error in the analysis sheet: {error}") from None
-for _analysis_id, _entry in config["analyses"].items():
-    try:
-        validate(_entry, schema="../schemas/analysis.schema.yaml")
-    except WorkflowError as error:
-        raise WorkflowError(
-            f"Error validating config file: analysis {_analysis_id!r} of "
-            f"{ANALYSES_PATH}: {error}"
-        ) from None
 
 ANALYSIS_PATTERN = "[a-z][a-z0-9_]*"
 ANALYSES = list(config["analyses"])

@@ -5,10 +5,8 @@ rule effects:
         "results/effects/{analysis}.csv",
     log:
         "logs/effects/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["effects"],
         settings=analysis_settings,
-    script:
-        "../scripts/effects.py"
+    run:
+        job.effects(input, output, params, wildcards, log)

@@ -9,11 +9,9 @@ rule grade:
         "results/analyses/{analysis}/grade.json",
     log:
         "logs/grade/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["grade"],
         settings=analysis_settings,
         thresholds=config["grade"],
-    script:
-        "../scripts/grade.py"
+    run:
+        job.grade(input, output, params, wildcards, log)

@@ -18,10 +18,8 @@ rule plots:
         ),
     log:
         "logs/plots/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["plots"],
         settings=analysis_settings,
-    script:
-        "../scripts/plots.py"
+    run:
+        job.plots(input, output, params, wildcards, log)

@@ -15,10 +15,8 @@ rule pool:
         cumulative="results/analyses/{analysis}/cumulative.csv",
     log:
         "logs/pool/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["pool"],
         settings=analysis_settings,
-    script:
-        "../scripts/pool.py"
+    run:
+        job.pool(input, output, params, wildcards, log)

@@ -25,12 +25,10 @@ rule report:
         ),
     log:
         "logs/report.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["report"],
         analyses=ANALYSES,
         meta=all_analysis_meta(),
         config=config,
-    script:
-        "../scripts/report.py"
+    run:
+        job.report(input, output, params, wildcards, log)

@@ -11,10 +11,8 @@ rule reproduce:
         "results/analyses/{analysis}/reproduction.json",
     log:
         "logs/reproduce/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["reproduce"],
         reproduces=reproduces_of,
-    script:
-        "../scripts/reproduce.py"
+    run:
+        job.reproduce(input, output, params, wildcards, log)

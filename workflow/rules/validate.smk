@@ -6,13 +6,11 @@ rule validate_registry:
         "results/validated/registry.json",
     log:
         "logs/validate/registry.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["validate_registry"],
         analyses=ANALYSES,
-    script:
-        "../scripts/validate_registry.py"
+    run:
+        job.validate_registry(input, output, params, wildcards, log)
 
 
 rule validate_sheet:
@@ -24,8 +22,6 @@ rule validate_sheet:
         "results/validated/{analysis}.csv",
     log:
         "logs/validate/{analysis}.log",
-    conda:
-        "../envs/rlsevidence.yaml"
     params:
         engine=ENGINE["validate_sheet"],
         # A parameter, not an input: editing one sheet updates datapackage.json, which must
@@ -34,5 +30,5 @@ rule validate_sheet:
         measure=measure_of,
         subgroup=subgroup_of,
         multiarm=multiarm_of,
-    script:
-        "../scripts/validate_sheet.py"
+    run:
+        job.validate_sheet(input, output, params, wildcards, log)

@@ -1,8 +1,9 @@
 """One function per workflow step: paths in, paths out, no domain decision inside.
 
-Each Snakemake script in ``workflow/scripts/`` calls one of these; the CLI and the tests call
-them directly. A step writes its outputs only after every check has passed, so a failing
-step leaves no partial output behind. The statistics and decisions live in the domain modules
+Each rule's ``run:`` block calls one of these through ``jobs.rule_jobs`` (one function per
+rule, in a thread of the Snakemake process); the CLI and the tests call them directly. A step
+writes its outputs only after every check has passed, so a failing step leaves no partial
+output behind. The statistics and decisions live in the domain modules
 (``effects``, ``pooling``, ``grade``, ``assess`` ...); a job only reads, calls and writes.
 
 | step | module | function |

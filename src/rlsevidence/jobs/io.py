@@ -6,7 +6,8 @@ import csv
 import json
 import logging
 import math
-import sys
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,29 +27,46 @@ def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+class JobError(Exception):
+    """Bad input found by a job: its message is the one line naming file, row and column."""
+
+
+_LOGGERS = ("rlsevidence", "py.warnings")
+
+
 @contextmanager
-def snakemake_step(log_path: str | Path):
-    """Send logging and stderr to the rule's log; report bad input as one line and exit 1."""
-    original_stderr = sys.stderr
+def job_log(log_path: str | Path):
+    """Run a job with its logging and warnings sent to its log file.
+
+    Jobs run in threads of the Snakemake process, so the handler takes only the records of
+    the calling thread and nothing global (``sys.stderr``, the root logger) is touched. Bad
+    input (:class:`~rlsevidence.errors.InputError`) is logged and raised again as one line,
+    ``error: <file>, row <r>, column '<c>': <what>``. The last line of every log is the job's
+    time ("finished in 0.123 s"), which ``benchmarks/bench_workflow.py`` sums into the
+    in-process floor.
+    """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-    handle = open(log_path, "w", encoding="utf-8")  # noqa: SIM115
-    sys.stderr = handle
-    logging.basicConfig(
-        stream=handle, level=logging.INFO, format="%(levelname)s %(message)s", force=True
-    )
+    handler = logging.FileHandler(log_path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    thread = threading.get_ident()
+    handler.addFilter(lambda record: record.thread == thread)
+    logging.captureWarnings(True)
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+        logger.addHandler(handler)
+    start = time.perf_counter()
     try:
         yield
     except InputError as error:
-        line = f"error: {error}"
-        print(line, file=handle)
-        print(line, file=original_stderr)
-        handle.close()
-        sys.stderr = original_stderr
-        sys.exit(1)
+        log.error("%s", error)
+        raise JobError(f"error: {error}") from None
     finally:
-        if not handle.closed:
-            handle.close()
-        sys.stderr = original_stderr
+        log.info("finished in %.3f s", time.perf_counter() - start)
+        for name in _LOGGERS:
+            logging.getLogger(name).removeHandler(handler)
+        handler.close()
 
 
 def read_rows(path: str) -> list[dict]:

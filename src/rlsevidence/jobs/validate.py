@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -9,13 +11,35 @@ import numpy as np
 from ..errors import InputError
 from .io import log
 
+_PARSED: dict = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _stamp(path: str) -> tuple:
+    stat = os.stat(path)
+    return (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _sources_and_excerpts(sources: str, excerpts: str):
+    """``sources.csv`` and ``excerpts.jsonl`` parsed once per process while they are unchanged
+    (same path, size and modification time): the jobs of one run share them, which is where a
+    run's cost per analysis falls as analyses are added. Callers must not modify them."""
+    from ..data import load_excerpts, load_sources
+
+    key = (_stamp(sources), _stamp(excerpts))
+    with _PARSED_LOCK:
+        if key not in _PARSED:
+            _PARSED.clear()
+            _PARSED[key] = (load_sources(sources), load_excerpts(excerpts))
+        return _PARSED[key]
+
 
 def load_registry(
     sources: str, excerpts: str, claims: str | None = None, article: str | None = None
 ):
-    from ..data import Registry, load_claims, load_excerpts, load_sources
+    from ..data import Registry, load_claims
 
-    registry = Registry(load_sources(sources), load_excerpts(excerpts))
+    registry = Registry(*_sources_and_excerpts(sources, excerpts))
     for sid in registry.sources["source_id"]:
         if sid not in registry.excerpts:
             row = int(np.flatnonzero(registry.sources["source_id"].to_numpy() == sid)[0]) + 1
