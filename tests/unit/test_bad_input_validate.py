@@ -70,3 +70,21 @@ def test_a_path_outside_the_data_package(copy, capsys):
     code, err = validate(capsys)
     assert code == 2 and err.startswith("error: claims.csv: outside the data package")
     assert "Traceback" not in err
+
+
+def test_an_analysis_row_against_its_schema_names_the_row_and_key():
+    # rlsevidence validate and the workflow check every row of config/analyses.tsv against
+    # workflow/schemas/analysis.schema.yaml before anything runs.
+    from pathlib import Path
+
+    from rlsevidence.config import load_analyses, validate_analyses
+    from rlsevidence.errors import InputError
+
+    root = Path(__file__).resolve().parents[2]
+    analyses = load_analyses(root / "config/analyses.tsv")
+    validate_analyses(analyses, root / "workflow/schemas/analysis.schema.yaml", file="a.tsv")
+    second = list(analyses)[1]
+    analyses[second]["method"] = "XYZ"
+    with pytest.raises(InputError) as caught:
+        validate_analyses(analyses, root / "workflow/schemas/analysis.schema.yaml", file="a.tsv")
+    assert "a.tsv: row 2, column 'method'" in str(caught.value)

@@ -4,6 +4,8 @@ validate rules without writing anything (``rlsevidence validate``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import InputError
 from .io import log, read_rows, write_json
 from .validate import load_registry, validate_sheet
@@ -124,10 +126,17 @@ def validate_registry(
 
 def validate_all(config_path: str = "config/config.yaml") -> dict:
     """Every check of the validate rules, without writing anything (``rlsevidence validate``)."""
-    from ..config import load_config
+    import yaml
+
+    from ..config import load_config, validate_analyses
 
     config = load_config(config_path)
     analyses = config["analyses"]
+    # each analysis row against its schema, as the workflow does before any job runs
+    schema = Path(config_path).resolve().parent.parent / "workflow/schemas/analysis.schema.yaml"
+    if schema.is_file():
+        sheet = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))["analyses"]
+        validate_analyses(analyses, schema, file=sheet)
     summary = validate_registry(
         sources=config["sources"],
         excerpts=config["excerpts"],
