@@ -152,3 +152,19 @@ def test_frictionless_validates_the_data_package():
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_slurm_profile_names_only_rules_of_the_workflow():
+    # The cluster profile (profiles/slurm) groups and sizes rules by name: a renamed rule
+    # must not leave it pointing at nothing. (Running it needs a SLURM cluster and
+    # snakemake-executor-plugin-slurm; see profiles/slurm/config.yaml.)
+    profile = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
+    rules = set(re.findall(r"^rule (\w+):", _all_rules(), re.M))
+    assert profile["executor"] == "slurm"
+    assert set(profile["groups"]) <= rules
+    assert set(profile["set-resources"]) <= rules
+    assert set(profile["group-components"]) == set(profile["groups"].values())
+
+
+def _all_rules() -> str:
+    return "\n".join(p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk")))
