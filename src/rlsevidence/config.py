@@ -17,7 +17,7 @@ from .errors import InputError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED = ("id", "data", "measure", "method", "hk")
-BOOLEAN = ("hk",)
+BOOLEAN = ("hk", "drop00")
 INTEGER = ("bayes_max_k",)
 NUMBER = ("level", "add", "mid", "tau_prior_scale")
 NESTED = "reproduces_"

@@ -107,6 +107,7 @@ def effects(input, output, params, wildcards, log) -> None:
             measure=settings["measure"],
             add=settings["add"],
             to=settings["to"],
+            drop00=settings.get("drop00", False),
             output=output[0],
         )
 
