@@ -3,8 +3,10 @@
 DerSimonian-Laird, Hedges (HE), Sidik-Jonkman, Paule-Mandel (Q-profile root), ML and REML
 (Fisher scoring, with a root-finding fallback where scoring fails), as in metafor's
 ``rma()`` (Viechtbauer 2010, J Stat Softw 36:1-48; Veroniki et al. 2016, Res Synth Methods
-7:55-79). ``pooling.py`` (the models), ``regression.py`` and the sensitivity analyses use
-these; no other module estimates tau².
+7:55-79), and the Q-profile interval for tau² (Viechtbauer 2007, Stat Med 26:37-52).
+``pooling.py`` (the models), ``regression.py`` and the sensitivity analyses use these; no
+other module estimates tau² except ``scalar.py``, the same steps in plain floats for one
+analysis (``pooling.rma()``), which ``tests/unit/test_scalar_path.py`` holds to these.
 """
 
 from __future__ import annotations
@@ -98,6 +100,36 @@ def qprofile_root(y, v, mask, target, lower, upper, active):
         ya, va, ma, ta = ya[keep], va[keep], ma[keep], ta[keep]
     x[idx] = xa
     return x, iterations, done
+
+
+def qprofile_ci(y, v, mask, k, crit_lower, crit_upper, tau2_max):
+    """Q-profile interval for tau^2 (Viechtbauer 2007) on [0, tau2_max] for each row: the
+    tau^2 where Q(tau^2) crosses the chi^2(k - 1) quantiles ``crit_upper`` and ``crit_lower``.
+
+    Returns lower and upper limits (nan where k = 1) and whether both roots converged.
+    """
+    n = len(y)
+    _, _, _, _, q0 = weighted_fit(y, v, np.zeros(n), mask)
+    _, _, _, _, qmax = weighted_fit(y, v, tau2_max, mask)
+    zeros = np.zeros(n)
+    valid = k > 1
+    # Upper bound.
+    null_ci = q0 < crit_lower
+    ub_at_max = ~null_ci & (qmax > crit_lower)
+    ub_solve = valid & ~null_ci & ~ub_at_max
+    ub_root, _, ub_done = qprofile_root(y, v, mask, crit_lower, zeros, tau2_max, ub_solve)
+    upper = np.where(null_ci, 0.0, np.where(ub_at_max, tau2_max, ub_root))
+    # Lower bound.
+    lb_at_max = qmax > crit_upper
+    lb_zero = ~lb_at_max & (q0 < crit_upper)
+    lb_solve = valid & ~lb_at_max & ~lb_zero
+    lb_root, _, lb_done = qprofile_root(y, v, mask, crit_upper, zeros, tau2_max, lb_solve)
+    lower = np.where(lb_at_max, tau2_max, np.where(lb_zero, 0.0, lb_root))
+    upper = np.where(lb_at_max, tau2_max, upper)
+    converged = valid & (~ub_solve | ub_done) & (~lb_solve | lb_done)
+    lower = np.where(valid, lower, np.nan)
+    upper = np.where(valid, upper, np.nan)
+    return lower, upper, converged
 
 
 def _tau2_pm(y, v, mask, k):
