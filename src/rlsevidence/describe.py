@@ -81,6 +81,7 @@ def describe(
         text = f"{number(pct[0])}% {words}".rstrip()
         text += f" ({span} {number(pct[1])}% to {number(pct[2])}%)"
         return text
+
     name = measure_name(meta, measure)
     text = f"{name} {number(estimate)}"
     unit = (meta.get("unit") or "").strip()
@@ -101,3 +102,26 @@ def describe(
         if said:
             text += f": {said}"
     return text
+
+
+def describe_headline(
+    meta: dict,
+    pooled: dict,
+    estimate: float | None,
+    lower: float | None,
+    upper: float | None,
+    *,
+    with_direction: bool = True,
+) -> str:
+    """:func:`describe` for an analysis's headline interval (natural scale): the level and
+    the kind of interval (CrI when the headline is the Bayesian model) come from ``pooled``."""
+    return describe(
+        meta,
+        pooled.get("measure", "GEN"),
+        estimate,
+        lower,
+        upper,
+        level=pooled.get("level") or 95,
+        interval="CrI" if pooled.get("bayes") else "CI",
+        with_direction=with_direction,
+    )

@@ -175,10 +175,10 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     ticks = [t for t in LOG_TICKS if lo <= t <= hi]
     if len(ticks) < 3:
         ticks = sorted(set(ticks) | {t for t in FINE_LOG_TICKS if lo <= t <= hi})
+    if len(ticks) > 7:  # powers of ten only, then every other one until at most seven
+        ticks = [t for t in ticks if math.log10(t) % 1 == 0]
     while len(ticks) > 7:
-        ticks = [t for t in ticks if math.log10(t) % 1 == 0 or t == 1] if len(ticks) > 7 else ticks
-        if len(ticks) > 7:
-            ticks = ticks[::2]
+        ticks = ticks[::2]
     return ticks or [1.0]
 
 

@@ -207,7 +207,7 @@ def build_report(
 ) -> None:
     """``analyses``: id -> {pooled, grade, bias, forest, funnel, sheet, effects, title, ...}."""
     from .data import read_csv
-    from .describe import describe
+    from .describe import describe_headline
     from .headline import headline, natural
     from .sof import summary_row
 
@@ -238,25 +238,9 @@ def build_report(
             for key in ("estimate", "ci_lower", "ci_upper")
         }
         meta = dict(META_DEFAULTS, title=analysis_id) | dict(paths["meta"])
-        head_view["said"] = describe(
-            meta,
-            measure,
-            head_view["estimate"],
-            head_view["ci_lower"],
-            head_view["ci_upper"],
-            level=pooled.get("level") or 95,
-            interval="CrI" if pooled.get("bayes") else "CI",
-        )
-        head_view["said_short"] = describe(
-            meta,
-            measure,
-            head_view["estimate"],
-            head_view["ci_lower"],
-            head_view["ci_upper"],
-            level=pooled.get("level") or 95,
-            interval="CrI" if pooled.get("bayes") else "CI",
-            with_direction=False,
-        )
+        interval = [head_view[key] for key in ("estimate", "ci_lower", "ci_upper")]
+        head_view["said"] = describe_headline(meta, pooled, *interval)
+        head_view["said_short"] = describe_headline(meta, pooled, *interval, with_direction=False)
         meta["total_n"] = _total_participants(sheet)
         numbers = sheet.apply(pd.to_numeric, errors="coerce")
         control_risks = (

@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
-from ..describe import describe
+from ..describe import describe_headline
 from ..errors import InputError
 from ..headline import headline, natural
 from ..measures import null_value
@@ -345,16 +345,7 @@ def analysis_item(
         direction = "neither"
         shows = f"k = {k}: {head.note}"
     else:
-        shows = describe(
-            meta or {},
-            measure,
-            est,
-            lo,
-            hi,
-            level=pooled.get("level") or 95,
-            interval="CrI" if pooled.get("bayes") else "CI",
-        )
-        shows += f" ({head.model}; k = {k})"
+        shows = describe_headline(meta or {}, pooled, est, lo, hi) + f" ({head.model}; k = {k})"
         null = null_value(measure)
         if item.expected == "value":
             band = (proposition.band_lower, proposition.band_upper)
